@@ -1,0 +1,1 @@
+"""The `cchc` command: one entry point for operators."""

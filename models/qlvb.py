@@ -1,0 +1,70 @@
+"""Documents (``GET /qlvb/v1/van-ban``) of the document management system."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import StrictBool, model_validator
+
+from .common import IsoOffset, NonEmptyStr, OptIsoDate, OptIsoOffset, SourceRecord, UnitRef
+
+Chieu = Literal["DEN", "DI"]
+MaLoai = Literal["CV", "QD", "KH", "BC", "TB", "TTr", "GM", "CT"]
+DoKhan = Literal["THUONG", "KHAN", "THUONG_KHAN", "HOA_TOC"]
+DoMat = Literal["THUONG", "MAT", "TOI_MAT", "TUYET_MAT"]
+HinhThucVanBan = Literal["DIEN_TU", "GIAY"]
+TrangThaiVanBan = Literal["CHUA_XU_LY", "DANG_XU_LY", "DA_XU_LY"]
+
+CLASSIFIED_FIELDS = frozenset({"trich_yeu", "so_ky_hieu"})
+"""Fields of a classified document that must never be stored anywhere."""
+
+
+def is_classified(raw: Mapping[str, Any]) -> bool:
+    """Anything but an explicit ``do_mat`` THUONG is treated as classified (fail closed)."""
+    return raw.get("do_mat") != "THUONG"
+
+
+class VanBan(SourceRecord):
+    """One incoming (DEN) or outgoing (DI) document; tombstones (``da_xoa``) are kept."""
+
+    SYSTEM: ClassVar[str] = "qlvb"
+    TABLE: ClassVar[str] = "van_ban"
+    ID_FIELD: ClassVar[str] = "id"
+
+    id: NonEmptyStr
+    chieu: Chieu
+    so_ky_hieu: str | None = None
+    ma_loai: MaLoai
+    trich_yeu: str | None = None
+    ma_don_vi: UnitRef = None
+    ma_don_vi_lien_quan: UnitRef = None
+    ngay_ky: OptIsoDate = None
+    thoi_diem: IsoOffset
+    do_mat: DoMat
+    do_khan: DoKhan
+    hinh_thuc: HinhThucVanBan
+    ky_so: StrictBool
+    han_xu_ly: OptIsoDate = None
+    trang_thai: TrangThaiVanBan
+    ngay_hoan_thanh: OptIsoOffset = None
+    cap_nhat_luc: IsoOffset
+    da_xoa: StrictBool
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_classified_subject(cls, data: Any) -> Any:
+        """Null the subject line and number of a classified document before anything else.
+
+        Done before validation (not after) so the text never enters the model, nor a
+        validation error, even when the record is rejected for another reason.
+        """
+        if isinstance(data, Mapping) and is_classified(data):
+            data = dict(data)
+            for name in CLASSIFIED_FIELDS:
+                data[name] = None
+        return data
+
+    @classmethod
+    def sensitive_raw_fields(cls, raw: Mapping[str, Any]) -> frozenset[str]:
+        return CLASSIFIED_FIELDS if is_classified(raw) else frozenset()

@@ -1,0 +1,99 @@
+"""`cchc simulate serve|db`: run the simulated city."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from datetime import date
+
+from simulator.faults import FaultConfig
+from simulator.world import World, WorldConfig, yesterday_local
+
+DEMO_SCALE = 0.01
+
+
+def add_world_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=61, help="random seed; same seed, same city (default 61)")
+    p.add_argument("--scale", type=float, default=DEMO_SCALE,
+                   help=f"1.0 is one Hanoi-sized year of volume (default {DEMO_SCALE})")
+    p.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1), help="first day (default 2023-01-01)")
+    p.add_argument("--end", type=date.fromisoformat, default=None, help="last day, local (default yesterday)")
+    p.add_argument("--store-dir", default=None, help="folder for the simulator's working store (default: temp)")
+
+
+def world_config(args: argparse.Namespace) -> WorldConfig:
+    return WorldConfig(seed=args.seed, scale=args.scale, start=args.start, end=args.end or yesterday_local(),
+                       store_dir=args.store_dir)
+
+
+def credentials_from_env():
+    from simulator.server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Credentials
+
+    return Credentials(os.environ.get("CCHC_LGSP_CLIENT_ID") or DEFAULT_CLIENT_ID,
+                       os.environ.get("CCHC_LGSP_CLIENT_SECRET") or DEFAULT_CLIENT_SECRET)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sim = sub.add_parser("simulate", help="run the simulated city (all five systems)")
+    simsub = sim.add_subparsers(dest="sim_command", required=True)
+    serve = simsub.add_parser("serve", help="serve the gateway (systems 1-4) over HTTP")
+    add_world_arguments(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8061)
+    serve.add_argument("--base-path", default="", help="serve under a path prefix, e.g. /gw")
+    serve.add_argument("--faults", default=os.environ.get("CCHC_SIM_FAULTS", ""),
+                       help="fault rates, e.g. throttle=0.05,gateway=0.05 (env CCHC_SIM_FAULTS)")
+    serve.add_argument("--token-ttl", type=int, default=3600, help="token lifetime in seconds")
+    serve.add_argument("--db", default=None, help="also write system 5's database here (path or SQLAlchemy URL)")
+    serve.set_defaults(func=serve_command)
+    db = simsub.add_parser("db", help="write the Inspectorate's database (system 5)")
+    db.add_argument("path", help="SQLite file path, or a SQLAlchemy URL (postgresql+psycopg://...)")
+    add_world_arguments(db)
+    db.set_defaults(func=db_command)
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    from simulator.donthu_db import DonThuDatabase
+    from simulator.server import Gateway, SimulatorServer
+
+    faults = FaultConfig.parse(args.faults)
+    print(f"Generating the city (seed {args.seed}, scale {args.scale}) ...", flush=True)
+    world = World(world_config(args))
+    db = None
+    if args.db:
+        db = DonThuDatabase(world, args.db)
+        db.create()
+        db.follow()
+    gateway = Gateway(world, credentials_from_env(), faults, args.base_path, args.token_ttl)
+    server = SimulatorServer(gateway, args.host, args.port)
+    counts = {s: v["current"] for s, v in world.stats()["systems"].items()}
+    print(f"Simulated gateway at {server.url} ({world.generation_seconds:.1f} s to generate): {counts}", flush=True)
+    if db:
+        print(f"Inspectorate database at {args.db}", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
+        world.close()
+    return 0
+
+
+def db_command(args: argparse.Namespace) -> int:
+    from simulator.donthu_db import DonThuDatabase
+
+    world = World(world_config(args))
+    try:
+        counts = DonThuDatabase(world, args.path).create()
+    finally:
+        world.close()
+    print(f"Wrote the Inspectorate database to {args.path}: {counts}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(0)
