@@ -1,0 +1,62 @@
+"""Shared fixtures: a small simulated city spanning Hanoi's 2025 reorganisations, served on localhost."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import requests
+
+from simulator.faults import FaultConfig
+from simulator.server import Credentials, Gateway, SimulatorServer
+from simulator.world import World, WorldConfig
+
+# Spans 1 March 2025 (departments merged) and 1 July 2025 (district level ended).
+CITY = WorldConfig(seed=61, scale=0.01, start=date(2025, 1, 1), end=date(2025, 8, 31))
+
+
+class GatewayClient:
+    """A minimal client for tests: fetches a token and reads pages, nothing more."""
+
+    def __init__(self, base: str, creds: Credentials = Credentials()):
+        self.base = base
+        self.session = requests.Session()
+        response = self.session.post(f"{base}/token", data={"grant_type": "client_credentials"},
+                                     auth=(creds.client_id, creds.client_secret), timeout=10)
+        response.raise_for_status()
+        self.session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+
+    def get(self, path: str, **params) -> requests.Response:
+        return self.session.get(f"{self.base}{path}", params=params, timeout=30)
+
+
+@pytest.fixture(scope="session")
+def city(tmp_path_factory) -> World:
+    world = World(WorldConfig(**{**CITY.__dict__, "store_dir": str(tmp_path_factory.mktemp("city"))}))
+    yield world
+    world.close()
+
+
+@pytest.fixture(scope="session")
+def city_server(city):
+    server = SimulatorServer(Gateway(city, Credentials(), FaultConfig())).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def client(city_server) -> GatewayClient:
+    return GatewayClient(city_server.url)
+
+
+@pytest.fixture
+def small_world(tmp_path):
+    """A world of its own, for tests that change it (advance, touch, faults)."""
+    world = World(WorldConfig(seed=7, scale=0.02, start=date(2025, 9, 1), end=date(2025, 9, 30),
+                              store_dir=str(tmp_path)))
+    yield world
+    world.close()
+
+
+def serve(world: World, faults: FaultConfig | None = None, **kwargs) -> SimulatorServer:
+    return SimulatorServer(Gateway(world, Credentials(), faults or FaultConfig(), **kwargs)).start()
