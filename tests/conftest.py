@@ -18,7 +18,8 @@ CITY = WorldConfig(seed=61, scale=0.01, start=date(2025, 1, 1), end=date(2025, 8
 class GatewayClient:
     """A minimal client for tests: fetches a token and reads pages, nothing more."""
 
-    def __init__(self, base: str, creds: Credentials = Credentials()):
+    def __init__(self, base: str, creds: Credentials | None = None):
+        creds = creds or Credentials()
         self.base = base
         self.session = requests.Session()
         response = self.session.post(f"{base}/token", data={"grant_type": "client_credentials"},
