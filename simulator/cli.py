@@ -72,7 +72,7 @@ def serve_command(args: argparse.Namespace) -> int:
     print(f"Simulated gateway at {server.url} ({world.generation_seconds:.1f} s to generate): {counts}", flush=True)
     if db:
         print(f"Inspectorate database at {args.db}", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -81,6 +81,10 @@ def serve_command(args: argparse.Namespace) -> int:
         server.httpd.server_close()
         world.close()
     return 0
+
+
+def _stop(*_args) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends the server like Ctrl-C: cleanly, store removed
 
 
 def db_command(args: argparse.Namespace) -> int:

@@ -6,9 +6,7 @@ pipeline never lets it reach disk or logs.
 
 from __future__ import annotations
 
-import orjson
-
-from simulator.rng import stable_int
+import hashlib
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
             "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Lương", "Mai")
@@ -23,12 +21,15 @@ GRIEVANCES = ("việc thu hồi đất và bồi thường, hỗ trợ tái đ�
               "việc chậm trả kết quả giải quyết thủ tục hành chính", "tiếng ồn và ô nhiễm từ cơ sở sản xuất")
 
 
+def _draw(key: object) -> int:
+    return int.from_bytes(hashlib.blake2b(str(key).encode(), digest_size=16, person=b"cchc-person").digest(), "big")
+
+
 def fake_person(key: object) -> dict[str, str]:
-    h = stable_int("person", key, bits=128)
-    name = f"{SURNAMES[h % 20]} {MIDDLE[(h >> 8) % 13]} {GIVEN[(h >> 16) % 32]}"
+    h = _draw(key)
     digits = f"{(h >> 24) % 10**12:012d}"
     return {
-        "name": name,
+        "name": f"{SURNAMES[h % 20]} {MIDDLE[(h >> 8) % 13]} {GIVEN[(h >> 16) % 32]}",
         "id_number": "0" + digits[1:],
         "phone": f"09{(h >> 64) % 10**8:08d}",
         "email": f"nguoidan{(h >> 96) % 10**6:06d}@example.vn",
@@ -38,10 +39,20 @@ def fake_person(key: object) -> dict[str, str]:
 
 
 def motcua_fragment(dossier_id: str) -> bytes:
-    """The owner's fields of a dossier, as a JSON fragment to splice into the served record."""
-    p = fake_person(dossier_id)
-    return orjson.dumps({"ChuHoSo": p["name"], "SoGiayToChuHoSo": p["id_number"], "SoDienThoai": p["phone"],
-                         "Email": p["email"], "DiaChi": p["address"]})[1:-1]
+    """The owner's fields of a dossier, as a JSON fragment to splice into the served record.
+
+    Built by hand (every value is from the pools above: no character needs escaping): it runs for
+    every dossier served, so it must cost about a microsecond.
+    """
+    return _fragment(_draw(dossier_id))
+
+
+def _fragment(h: int) -> bytes:
+    digits = f"{(h >> 24) % 10**12:012d}"
+    return (f'"ChuHoSo":"{SURNAMES[h % 20]} {MIDDLE[(h >> 8) % 13]} {GIVEN[(h >> 16) % 32]}",'
+            f'"SoGiayToChuHoSo":"0{digits[1:]}","SoDienThoai":"09{(h >> 64) % 10**8:08d}",'
+            f'"Email":"nguoidan{(h >> 96) % 10**6:06d}@example.vn",'
+            f'"DiaChi":"Số {(h >> 40) % 300 + 1} phố {STREETS[(h >> 50) % 12]}, Hà Nội"').encode()
 
 
 def donthu_columns(petition_id: int) -> dict[str, str]:

@@ -45,7 +45,12 @@ UPDATE_FIELDS: dict[str, tuple[str, Callable[[int], str]]] = {
     "don_thu": ("updated_at", lambda ts: fmt_naive_local(ts).isoformat()),
     "tiep_cong_dan": ("updated_at", lambda ts: fmt_naive_local(ts).isoformat()),
 }
-FLUSH_ROWS = 20_000
+FLUSH_ROWS = 5_000
+
+
+def _dumps(record: dict) -> bytes:
+    # orjson 3.13 hands back bytes that keep a 4 KiB buffer; an exact copy keeps batches small
+    return bytes(memoryview(orjson.dumps(record)))
 
 
 def yesterday_local() -> date:
@@ -98,17 +103,19 @@ class World:
         for life in self.donthu.receptions(d):
             yield "tiep_cong_dan", life
 
-    def _generate(self, first: date, last: date) -> dict[str, list]:
+    def _generate(self, first: date, last: date, collect_keys: bool = False) -> dict[str, list]:
+        """Generate days into the store in batches; with `collect_keys`, return the new records' keys."""
         current: dict[str, list] = {s: [] for s in SYSTEMS}
         pending: dict[str, list] = {s: [] for s in SYSTEMS}
         new_keys: dict[str, list] = {s: [] for s in SYSTEMS}
-        dumps, clock = orjson.dumps, self.clock
+        dumps, clock = _dumps, self.clock
         for d in daterange(first, last):
             for system, life in self._lives(d):
                 k = life.version_at(clock)
                 if k >= 0:
                     current[system].append((life.key, life.stamps[k], life.bad, dumps(life.render(k))))
-                    new_keys[system].append(life.key)
+                    if collect_keys:
+                        new_keys[system].append(life.key)
                 for i in range(k + 1, len(life.stamps)):
                     pending[system].append((life.visible[i], life.key, life.stamps[i], life.bad,
                                             dumps(life.render(i))))
@@ -137,7 +144,7 @@ class World:
         changed = self.store.release_pending(self.clock)
         today = local_date(self.clock)
         if today > self.generated_until:
-            for system, keys in self._generate(self.generated_until + timedelta(days=1), today).items():
+            for system, keys in self._generate(self.generated_until + timedelta(days=1), today, True).items():
                 changed.setdefault(system, []).extend(keys)
             self.generated_until = today
         self._notify(changed)
@@ -167,7 +174,7 @@ class World:
             new = max(stamp, upd + 1)
             record = orjson.loads(doc)
             record[field_name] = fmt(new)
-            rows.append((key, new, bad, orjson.dumps(record)))
+            rows.append((key, new, bad, _dumps(record)))
         if rows:
             self.store.replace(system, rows)
             self._notify({system: keys})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -97,3 +98,17 @@ def test_cli_writes_the_database(tmp_path):
                   for t in ("dm_co_quan", "don_thu", "tiep_cong_dan")}
     engine.dispose()
     assert all(counts.values())
+
+
+@pytest.mark.skipif(not os.environ.get("CCHC_TEST_POSTGRES_URL"),
+                    reason="set CCHC_TEST_POSTGRES_URL to a throwaway PostgreSQL database to run")
+def test_schema_and_data_load_into_postgresql(small_world):
+    db = DonThuDatabase(small_world, os.environ["CCHC_TEST_POSTGRES_URL"])
+    try:
+        counts = db.create()
+        assert counts["tiep_cong_dan"] == sum(1 for _ in small_world.store.iter_current("tiep_cong_dan"))
+        for row in _rows(db, "don_thu")[:200]:
+            record, reason = validate_record(DonThu, row)
+            assert reason is None or row["id"] in small_world.malformed_keys("don_thu")
+    finally:
+        db.close()
