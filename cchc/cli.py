@@ -14,16 +14,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cchc", description="Hanoi CCHC inspection data platform (Plan 61/KH-UBND)")
     sub = parser.add_subparsers(dest="command", required=True)
     simulator_cli.register(sub)
-    demo = sub.add_parser("demo", help="start the simulated city and show that all five systems answer")
-    simulator_cli.add_world_arguments(demo)
-    demo.set_defaults(func=_demo)
+    check = sub.add_parser("check-sources", help="start the simulated city and show that all five systems answer")
+    simulator_cli.add_world_arguments(check)
+    check.set_defaults(func=_check_sources)
+    refresh = sub.add_parser("refresh", help="run the whole pipeline once, in process (what the schedule runs)")
+    refresh.set_defaults(func=_refresh)
     return parser
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from cchc.demo import run_demo
+def _refresh(args: argparse.Namespace) -> int:
+    from pipelines.run import refresh
 
-    return run_demo(args)
+    return refresh()
+
+
+def _check_sources(args: argparse.Namespace) -> int:
+    from cchc.check_sources import run_check
+
+    return run_check(args)
 
 
 def main(argv: list[str] | None = None) -> int:

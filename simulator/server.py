@@ -289,6 +289,7 @@ def _decode_cursor(text: str | None):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as two writes: do not let TCP hold the second
     gateway: Gateway  # set on the subclass made per server
 
     def _serve(self, method: str) -> None:

@@ -9,8 +9,8 @@ from datetime import datetime
 import orjson
 import pytest
 import requests
-from conftest import GatewayClient, serve
 
+from conftest import GatewayClient, serve
 from models import DonVi, HoSo, KyBaoCao, NhiemVu, VanBan, validate_record
 from simulator.server import Credentials
 from simulator.timeutil import ICT, UTC

@@ -6,8 +6,8 @@ import math
 from collections import Counter
 
 import requests
-from conftest import serve
 
+from conftest import serve
 from simulator.faults import FaultConfig
 from simulator.server import Credentials
 

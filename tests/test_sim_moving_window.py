@@ -4,9 +4,9 @@ one place and changes the total, so a naive walk skips rows for good; cursor pag
 from __future__ import annotations
 
 import orjson
-from conftest import GatewayClient, serve
 from test_sim_contract import compact, iso, walk_motcua, walk_qlvb
 
+from conftest import GatewayClient, serve
 from simulator.faults import FaultConfig
 
 

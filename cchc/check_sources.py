@@ -1,7 +1,7 @@
-"""The demo: generate the simulated city, serve it, and show that all five systems answer.
+"""`cchc check-sources`: generate the simulated city, serve it, and show that all five systems answer.
 
-Until the pipeline exists this is the end-to-end check an operator runs first: it walks each
-system the way a connector will (token, first page, totals) and reads the Inspectorate database.
+A quick look at the sources without the pipeline: it walks each system the way a connector will
+(token, first page, totals) and reads the Inspectorate database.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from simulator.server import Gateway, SimulatorServer
 from simulator.world import World
 
 
-def run_demo(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     print(f"Generating the simulated city (seed {args.seed}, scale {args.scale}, from {args.start}) ...", flush=True)
     world = World(world_config(args))
     creds = credentials_from_env()
     server = SimulatorServer(Gateway(world, creds, FaultConfig())).start()
-    with tempfile.TemporaryDirectory(prefix="cchc-demo-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="cchc-check-") as tmp:
         db_path = Path(tmp) / "donthu.sqlite"
         database = DonThuDatabase(world, str(db_path))
         try:

@@ -1,0 +1,235 @@
+"""System 5: the City Inspectorate's petitions database, read with SQLAlchemy Core (spec/sources.md §5).
+
+The connector is deliberately narrow:
+
+- it selects only the columns the pydantic models declare, so the sender's personal data and the
+  free text (``ho_ten_nguoi_gui``, ``cccd_nguoi_gui``, ``dia_chi_nguoi_gui``, ``noi_dung``) are never
+  even read from the database;
+- it streams (server-side cursor on PostgreSQL, native stepping on SQLite) in batches of
+  ``batch_size`` rows, ordered by ``updated_at, id``: memory does not grow with the table;
+- every read runs in a read-only transaction (PostgreSQL ``SET TRANSACTION READ ONLY``; SQLite
+  ``PRAGMA query_only`` and, for a plain file URL, the file opened with ``mode=ro``);
+- every database failure becomes one :class:`SourceError` naming the system, the problem and what
+  to check. The URL appears only through :func:`redact_url` (password masked, query string dropped);
+  the DBAPI exception, whose text may carry the URL or SQL parameters, is not chained.
+
+Rows are returned as the driver gives them (SQLite: ISO strings and 0/1 integers; PostgreSQL:
+``date``/``datetime``/``bool``); the models of :mod:`models.donthu` parse both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import DateTime, bindparam, column, create_engine, inspect, select, table
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.sql.expression import Select, TableClause
+
+from connectors.errors import SourceError
+from connectors.settings import Secret, redact_url
+from models.common import ICT, SourceRecord
+from models.donthu import PERSONAL_FIELDS, CoQuan, DonThu, TiepCongDan
+
+__all__ = ["SYSTEM", "TABLES", "MODELS", "COLUMNS", "DonThuSource"]
+
+SYSTEM = "donthu"
+HINT = "check CCHC_DONTHU_DB_URL, the network and the read-only account"
+URL_HINT = "use e.g. postgresql+psycopg://user:password@host/db or sqlite:///path"
+
+TABLES = ("don_thu", "tiep_cong_dan")
+"""The incremental tables (read on ``updated_at``)."""
+
+MODELS: dict[str, type[SourceRecord]] = {"dm_co_quan": CoQuan, "don_thu": DonThu, "tiep_cong_dan": TiepCongDan}
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    name: tuple(f for f in model.model_fields if f not in PERSONAL_FIELDS) for name, model in MODELS.items()
+}
+"""The columns selected per table: exactly the fields the model declares (never a personal one)."""
+
+DEFAULT_CONNECT_TIMEOUT = 10
+
+
+def _table(name: str) -> TableClause:
+    return table(name, *(column(c) for c in COLUMNS[name]))
+
+
+# --------------------------------------------------------------------------- dialect differences
+
+
+@dataclass(frozen=True)
+class _Dialect:
+    url: URL
+    """The URL the engine is built from (may differ from the operator's: read-only SQLite file)."""
+    connect_args: dict[str, Any] = field(default_factory=dict)
+    read_only_sql: str | None = None
+    """Run first on every read's connection, inside its transaction, to make it read-only."""
+
+
+def _dialect(url: URL, connect_timeout: int) -> _Dialect:
+    """Everything that differs between SQLite, PostgreSQL and anything else, in one place."""
+    backend = url.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        if url.drivername in ("postgresql", "postgres"):
+            # Only psycopg 3 is installed; SQLAlchemy's default PostgreSQL driver is psycopg2.
+            url = url.set(drivername="postgresql+psycopg")
+        args = {} if "connect_timeout" in url.query else {"connect_timeout": connect_timeout}
+        return _Dialect(url, args, "SET TRANSACTION READ ONLY")
+    if backend == "sqlite":
+        db = url.database
+        uri = str(url.query.get("uri", "")).lower() in ("true", "1")
+        if db and db != ":memory:" and not uri and not db.startswith("file:"):
+            # Open the operator's file read-only (and never create it when it is missing).
+            url = url.set(database=f"file:{quote(db, safe='/')}",
+                          query={**url.query, "mode": "ro", "uri": "true"})
+        return _Dialect(url, {}, "PRAGMA query_only = ON")
+    # Other databases: read-only rests on the account the operator was given.
+    return _Dialect(url)
+
+
+# --------------------------------------------------------------------------- the source
+
+
+class DonThuSource:
+    """A read-only, streaming reader of the Inspectorate's database. Use it as a context manager."""
+
+    def __init__(self, url: Secret | str, *, batch_size: int = 5000,
+                 connect_timeout: int = DEFAULT_CONNECT_TIMEOUT):
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.batch_size = batch_size
+        raw = url.reveal() if isinstance(url, Secret) else url
+        self._where = _display(raw)
+        try:
+            dialect = _dialect(make_url(raw), connect_timeout)
+            self._engine: Engine = create_engine(dialect.url, connect_args=dialect.connect_args,
+                                                 hide_parameters=True)
+            self._db_errors: tuple[type[BaseException], ...] = (DBAPIError,)
+            dbapi_error = getattr(self._engine.dialect.loaded_dbapi, "Error", None)
+            if isinstance(dbapi_error, type) and issubclass(dbapi_error, Exception):
+                self._db_errors += (dbapi_error,)
+        except (ArgumentError, NoSuchModuleError, ImportError, ValueError, TypeError) as exc:
+            # The exception text would repeat the URL, password included.
+            raise SourceError(SYSTEM, f"CCHC_DONTHU_DB_URL is not a usable database URL "
+                                      f"({type(exc).__name__})", URL_HINT) from None
+        self._read_only_sql = dialect.read_only_sql
+
+    def __repr__(self) -> str:
+        return f"DonThuSource({self._where})"
+
+    def __enter__(self) -> DonThuSource:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    @property
+    def engine(self) -> Engine:
+        """The engine (for event listeners in tests); read through :meth:`_connect` only."""
+        return self._engine
+
+    # ------------------------------------------------------------------ reads
+
+    def iter_batches(self, table: str, lo: datetime | None, hi: datetime | None) -> Iterator[list[dict]]:
+        """Rows of ``table`` with ``lo <= updated_at <= hi``, ordered by ``updated_at, id``.
+
+        ``lo``/``hi`` are aware datetimes (``None``: unbounded); the column holds naive local time,
+        so they are compared as naive ICT. Yields lists of at most ``batch_size`` dicts holding
+        exactly the model's declared columns.
+        """
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+        statement = _window(table, _local_naive(lo, "lo"), _local_naive(hi, "hi"))
+        with self._reading(table) as conn:
+            conn.execution_options(stream_results=True, yield_per=self.batch_size)
+            with conn.execute(statement) as result:  # closes the server-side cursor, even when abandoned
+                for part in result.mappings().partitions(self.batch_size):
+                    yield [dict(row) for row in part]
+
+    def read_agencies(self) -> list[dict]:
+        """The whole ``dm_co_quan`` (a few hundred rows), ordered by id."""
+        t = _table("dm_co_quan")
+        with self._reading("dm_co_quan") as conn:
+            return [dict(row) for row in conn.execute(select(t).order_by(t.c.id)).mappings()]
+
+    # ------------------------------------------------------------------ connections and errors
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A connection inside a read-only transaction: every read goes through here.
+
+        Raw: database errors propagate as SQLAlchemy raised them (see :meth:`_reading`).
+        """
+        with self._engine.connect() as conn, conn.begin():
+            if self._read_only_sql:
+                conn.exec_driver_sql(self._read_only_sql)
+            yield conn
+
+    @contextmanager
+    def _reading(self, table: str) -> Iterator[Connection]:
+        """:meth:`_connect`, with any database failure turned into one :class:`SourceError`."""
+        connected = False
+        try:
+            with self._connect() as conn:
+                connected = True
+                yield conn
+        except self._db_errors as exc:
+            raise self._failure(exc, table, connected) from None
+
+    def _failure(self, exc: BaseException, table: str, connected: bool) -> SourceError:
+        kind = type(getattr(exc, "orig", None) or exc).__name__
+        if not connected:
+            return SourceError(SYSTEM, f"cannot connect to the Inspectorate database at {self._where} ({kind})",
+                               HINT)
+        return SourceError(SYSTEM, self._diagnose(table) or f"query failed on table {table} ({kind})", HINT)
+
+    def _diagnose(self, table: str) -> str | None:
+        """After a failed query: is the table or one of its columns missing? None when unsure."""
+        try:
+            with self._connect() as conn:
+                inspector = inspect(conn)
+                if not inspector.has_table(table):
+                    return f"table {table} is missing"
+                present = {c["name"].lower() for c in inspector.get_columns(table)}
+        except Exception:  # noqa: BLE001 - a diagnosis is best effort; the caller has a fallback
+            return None
+        missing = [c for c in COLUMNS[table] if c not in present]
+        if missing:
+            return f"table {table} lacks column(s) {', '.join(missing)}"
+        return None
+
+
+def _window(name: str, lo: datetime | None, hi: datetime | None) -> Select:
+    t = _table(name)
+    statement = select(t)
+    if lo is not None:
+        statement = statement.where(t.c.updated_at >= bindparam("lo", lo, type_=DateTime()))
+    if hi is not None:
+        statement = statement.where(t.c.updated_at <= bindparam("hi", hi, type_=DateTime()))
+    return statement.order_by(t.c.updated_at, t.c.id)
+
+
+def _local_naive(value: datetime | None, name: str) -> datetime | None:
+    """An aware bound as the naive local (ICT) time the ``updated_at`` column holds."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime")
+    return value.astimezone(ICT).replace(tzinfo=None)
+
+
+def _display(raw: str) -> str:
+    """The operator's URL for messages: password masked, query string (may hold secrets) dropped."""
+    try:
+        bare = make_url(raw).set(query={}).render_as_string(hide_password=False)
+    except Exception:  # noqa: BLE001 - unparseable: show nothing of it
+        return "<database URL>"
+    return redact_url(bare)

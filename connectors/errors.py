@@ -1,0 +1,47 @@
+"""Errors an operator reads: one line that names the system or variable and what to do.
+
+Messages never carry secrets, tokens, query strings or record content. `str(error)` is the whole
+readable message; tracebacks are for developers.
+"""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base of every error the pipeline raises on purpose."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, hint: str = ""):
+        self.hint = hint
+        super().__init__(f"{message}. {hint}".rstrip(". ") + "." if hint else message)
+
+
+class ConfigError(PipelineError):
+    """A configuration variable is missing or wrong. Names the variable, never echoes its value."""
+
+    def __init__(self, variable: str, problem: str, hint: str = ""):
+        self.variable = variable
+        super().__init__(f"configuration {variable}: {problem}", hint)
+
+
+class SourceError(PipelineError):
+    """A source system failed in a way retries did not fix (or must not fix)."""
+
+    def __init__(self, system: str, problem: str, hint: str = "", path: str | None = None,
+                 status: int | None = None, attempts: int | None = None):
+        self.system = system
+        self.path = path
+        self.status = status
+        self.attempts = attempts
+        where = f" {path}" if path else ""
+        super().__init__(f"{system}{where}: {problem}", hint)
+
+
+class AuthError(SourceError):
+    """The gateway refused the client credentials (`invalid_client`): never retried."""
+
+
+class PagingError(SourceError):
+    """Paging that cannot be trusted: a repeated cursor or link, a page that lies about its total,
+    a window that keeps moving, a malformed page."""

@@ -1,0 +1,424 @@
+"""The gateway (LGSP) client: OAuth2 client-credentials token, bounded retries, one readable error.
+
+Every call of systems 1–4 goes through `GatewayClient.get` (or `get_url` for absolute next links).
+What is retried, and how (spec/sources.md, "The gateway"):
+- 429 throttled: wait `Retry-After` (capped); garbled or missing → exponential backoff;
+- 500/502/503/504, timeouts, dropped connections, a 200 body that is not JSON, and a 200 body the
+  caller's `check` rejects (`Transient`, e.g. the one-stop shop's error_code): backoff with jitter;
+- 401 fault 900901 (token revoked early): a new token and the call once more at once; a second one
+  in a row counts as a failed attempt.
+Not retried: `invalid_client` at `/token` (`AuthError`), 400, 404 and other 4xx (`SourceError`).
+After `max_attempts` one `SourceError` names the system, the path and what to do.
+
+Nothing here ever shows the client secret, a token, or a query string: not in exceptions (raised
+`from None`, so the text of requests' own exceptions, which holds the full URL, is not chained),
+not in log lines, not in the client's repr.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+import requests
+import urllib3
+from requests.auth import AuthBase, HTTPBasicAuth
+from requests.structures import CaseInsensitiveDict
+from requests.utils import parse_header_links
+from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_base, wait_exponential, wait_random
+
+from connectors.errors import AuthError, SourceError
+from connectors.settings import Secret
+
+log = logging.getLogger("cchc.http")
+
+GATEWAY = "gateway"  # the system named by errors of the token endpoint
+TOKEN_PATH = "/token"
+RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+TOKEN_MARGIN_SECONDS = 60.0
+TOKEN_MARGIN_FRACTION = 0.1
+
+# What to do, by the kind of the last failure of a call that ran out of attempts.
+GIVE_UP_HINTS = {
+    "gateway": "The gateway is unavailable or overloaded: run again later; if it persists, contact the LGSP operator",
+    "throttled": "The gateway kept throttling the calls: run again later, or ask the LGSP operator for a higher quota",
+    "timeout": "The gateway did not answer in time: check CCHC_LGSP_URL and the network; run again later",
+    "connection": "The gateway could not be reached or dropped the connection: check CCHC_LGSP_URL and the network",
+    "malformed": "The answers were not valid JSON: run again later; if it persists, contact the LGSP operator",
+    "source": "The system itself reported a failure: run again later; if it persists, contact its operator",
+    "token": ("The gateway kept refusing fresh access tokens: check CCHC_LGSP_CLIENT_ID / CCHC_LGSP_CLIENT_SECRET, "
+              "or contact the LGSP operator"),
+}
+REFUSED_HINTS = {
+    400: "The request was refused: page size or filter format; this is a bug or a contract change",
+    403: "The client may not call this API: ask the LGSP operator to grant the subscription",
+    404: "The path is not published at this gateway: check CCHC_LGSP_URL (including its path) or a contract change",
+}
+REFUSED_HINT = "The gateway refused the request; this is a bug or a contract change"
+REDIRECT_HINT = ("The gateway redirects elsewhere (redirects are not followed, so the token stays with it): "
+                 "set CCHC_LGSP_URL to the address it redirects to")
+
+
+class Transient(Exception):
+    """Raised by a `check` on a 200 body that is really a failure: the call is retried like a 5xx.
+
+    The text must say what was wrong without record content (it ends up in the final error).
+    """
+
+
+class _Retry(Exception):
+    """One failed attempt that may succeed when tried again; never leaves this module."""
+
+    def __init__(self, kind: str, problem: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(problem)
+        self.kind = kind
+        self.problem = problem
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass
+class GatewayResponse:
+    """A 2xx answer whose body is valid JSON (and passed the caller's check)."""
+
+    status: int
+    headers: CaseInsensitiveDict
+    content: bytes = field(repr=False)
+    url: str = field(repr=False)  # the full URL asked, to resolve relative links; never put it in messages
+    _parsed: Any = field(default=None, repr=False)
+
+    def json(self) -> Any:
+        return self._parsed
+
+    @property
+    def links(self) -> dict[str, dict[str, str]]:
+        """The `Link` header by relation (`links["next"]["url"]`), as requests reads it."""
+        header = self.headers.get("Link")
+        if not header:
+            return {}
+        return {link.get("rel") or link["url"]: link for link in parse_header_links(header)}
+
+
+@dataclass
+class _CallState:
+    """What one call remembers across its attempts."""
+
+    token_refused_last: bool = False  # the previous answer was 401: the next one is not forgiven
+
+
+class _WaitRetryAfterOrBackoff(wait_base):
+    """Honour the server's Retry-After (capped); otherwise exponential backoff with jitter."""
+
+    def __init__(self, backoff: wait_base, cap: float):
+        self.backoff = backoff
+        self.cap = cap
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        failure = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(failure, _Retry) and failure.retry_after is not None:
+            return min(failure.retry_after, self.cap)
+        return self.backoff(retry_state)
+
+
+class GatewayClient:
+    """Calls the gateway of systems 1–4. Use as a context manager, or call `close()`."""
+
+    def __init__(self, base_url: str, client_id: str, client_secret: Secret, *,
+                 timeout: tuple[float, float] = (5.0, 60.0), max_attempts: int = 8,
+                 max_retry_after: float = 60.0, backoff_initial: float = 0.5, backoff_max: float = 30.0,
+                 session: requests.Session | None = None):
+        if not isinstance(client_secret, Secret):
+            raise TypeError("client_secret must be a Secret, so that it cannot be printed")
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.base_url = base_url.rstrip("/")
+        self.client_id = client_id
+        self._secret = client_secret
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.max_retry_after = max_retry_after
+        self.backoff_initial = backoff_initial
+        self.backoff_max = backoff_max
+        self._own_session = session is None
+        self.session = session or requests.Session()
+        self.stats: Counter[str] = Counter()
+        self._stats_lock = threading.Lock()
+        self._token_lock = threading.Lock()
+        self._token: Secret | None = None  # wrapped too: tokens are secrets (spec/sources.md)
+        self._token_good_until = 0.0
+        base = urlsplit(self.base_url)
+        self._origin = (base.scheme.lower(), base.hostname.lower() if base.hostname else "",
+                        base.port or _default_port(base.scheme))
+        self._base_path = base.path.rstrip("/")
+
+    # --- public ----------------------------------------------------------------------------------
+
+    def get(self, system: str, path: str, params: dict | None = None, *,
+            check: Callable[[bytes], None] | None = None) -> GatewayResponse:
+        """GET `{base}{path}` with `params`; retried as the module docstring says."""
+        return self._call(system, path, self.base_url + path, params, check)
+
+    def get_url(self, system: str, url: str, *, check: Callable[[bytes], None] | None = None) -> GatewayResponse:
+        """GET an absolute URL the gateway handed out (a next link); only under the base URL."""
+        path = urlsplit(url).path
+        if not self.owns(url):
+            raise SourceError(system, "refused to follow a URL outside the gateway's base URL",
+                              "The token is only sent to CCHC_LGSP_URL; this is a contract change", path=path)
+        return self._call(system, path, url, None, check)
+
+    def owns(self, url: str) -> bool:
+        """Whether `url` lies under the base URL: same scheme, host, port and path prefix."""
+        try:
+            parts = urlsplit(url)
+            origin = (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or _default_port(parts.scheme))
+        except ValueError:  # a port that is not a number
+            return False
+        return origin == self._origin and (parts.path == self._base_path
+                                           or parts.path.startswith(self._base_path + "/"))
+
+    def close(self) -> None:
+        if self._own_session:
+            self.session.close()
+
+    def __enter__(self) -> GatewayClient:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"GatewayClient({self.base_url!r}, client_id={self.client_id!r})"
+
+    # --- the retry loop --------------------------------------------------------------------------
+
+    def _call(self, system: str, path: str, url: str, params: dict | None,
+              check: Callable[[bytes], None] | None) -> GatewayResponse:
+        state = _CallState()
+        retrying = Retrying(
+            stop=stop_after_attempt(self.max_attempts),
+            wait=_WaitRetryAfterOrBackoff(self._backoff(), self.max_retry_after),
+            retry=retry_if_exception_type(_Retry),
+            before_sleep=lambda retry_state: self._log_retry(system, path, retry_state),
+        )
+        try:
+            return retrying(self._attempt, system, path, url, params, check, state)
+        except RetryError as gave_up:
+            attempt = gave_up.last_attempt
+            raise self._give_up(system, path, attempt.exception(), attempt.attempt_number) from None
+
+    def _backoff(self) -> wait_base:
+        """Exponential backoff with jitter (what `wait_exponential_jitter(initial=…)` does; its
+        `initial` is deprecated in tenacity 9.2 and its replacement missing before): the jitter is
+        proportional to the first wait, so that tiny backoffs in tests stay tiny."""
+        return (wait_exponential(multiplier=self.backoff_initial, max=self.backoff_max)
+                + wait_random(0, min(self.backoff_initial, self.backoff_max)))
+
+    def _attempt(self, system: str, path: str, url: str, params: dict | None,
+                 check: Callable[[bytes], None] | None, state: _CallState) -> GatewayResponse:
+        token = self._bearer()
+        response = self._send(system, path, url, params, token)
+        if response.status_code == 401 and not state.token_refused_last:
+            # the token was revoked before its time (gateway restart): a new one, and once more now
+            self._token_refused(system, path, token)
+            token = self._bearer()
+            response = self._send(system, path, url, params, token)
+        if response.status_code == 401:
+            state.token_refused_last = True
+            self._token_refused(system, path, token)
+            raise _Retry("token", "HTTP 401 with a fresh access token", 401)
+        state.token_refused_last = False
+        return self._accept(system, path, response, check)
+
+    def _accept(self, system: str, path: str, response: requests.Response,
+                check: Callable[[bytes], None] | None) -> GatewayResponse:
+        status = response.status_code
+        if 200 <= status < 300:
+            content = response.content
+            try:
+                parsed = orjson.loads(content)
+            except orjson.JSONDecodeError:
+                self._count("malformed")
+                raise _Retry("malformed", f"HTTP {status} with a body that is not JSON", status) from None
+            if check is not None:
+                try:
+                    check(content)
+                except Transient as failure:
+                    self._count("source_errors")
+                    raise _Retry("source", f"{failure} under HTTP {status}", status) from None
+            return GatewayResponse(status, response.headers, content, response.url, parsed)
+        if status == 429:
+            self._count("throttled")
+            raise _Retry("throttled", "HTTP 429 throttled", 429, _retry_after(response.headers.get("Retry-After")))
+        if status in RETRIED_STATUSES:
+            self._count("gateway_faults")
+            raise _Retry("gateway", f"HTTP {status} gateway fault", status,
+                         _retry_after(response.headers.get("Retry-After")))  # a 503 may say when to come back
+        self._count("refused")
+        hint = REFUSED_HINTS.get(status, REDIRECT_HINT if 300 <= status < 400 else REFUSED_HINT)
+        raise SourceError(system, f"HTTP {status} {_reason(status)}", hint,
+                          path=path, status=status, attempts=1)
+
+    def _give_up(self, system: str, path: str, failure: BaseException | None, attempts: int) -> SourceError:
+        kind = failure.kind if isinstance(failure, _Retry) else "gateway"
+        problem = failure.problem if isinstance(failure, _Retry) else "an unexpected failure"
+        status = failure.status if isinstance(failure, _Retry) else None
+        log.warning("%s %s: giving up after %d attempts (last: %s)", system, path, attempts, problem)
+        return SourceError(system, f"no good answer after {attempts} attempts (last: {problem})",
+                           GIVE_UP_HINTS[kind], path=path, status=status, attempts=attempts)
+
+    def _log_retry(self, system: str, path: str, retry_state: RetryCallState) -> None:
+        self._count("retries")
+        failure = retry_state.outcome.exception() if retry_state.outcome else None
+        problem = failure.problem if isinstance(failure, _Retry) else type(failure).__name__
+        wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        # the problem names the HTTP status when there was one; never headers, query strings or bodies
+        log.warning("%s %s: %s; attempt %d of %d failed, retrying in %.2f s", system, path, problem,
+                    retry_state.attempt_number, self.max_attempts, wait)
+
+    # --- sending ---------------------------------------------------------------------------------
+
+    def _send(self, system: str, path: str, url: str, params: dict | None, token: Secret) -> requests.Response:
+        return self._transport(system, path, "GET", url, params=params, auth=_BearerAuth(token),
+                               headers={"Accept": "application/json"})
+
+    def _transport(self, system: str, path: str, method: str, url: str, **kwargs) -> requests.Response:
+        """One HTTP exchange; failures of the network become retryable, their text is never kept."""
+        self._count("requests")
+        stage = " at the token endpoint" if path == TOKEN_PATH else ""
+        try:
+            # no redirects: the Authorization header must never follow a redirect elsewhere
+            return self.session.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+        except requests.Timeout:
+            self._count("timeouts")
+            raise _Retry("timeout", f"no answer in time{stage}") from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as failure:
+            self._count("dropped")
+            what = "the gateway could not be reached" if _unreachable(failure) else "the connection was dropped"
+            raise _Retry("connection", what + stage) from None
+        except requests.RequestException:
+            raise SourceError(system, "the request could not be sent",
+                              "Check CCHC_LGSP_URL: it must be an http:// or https:// URL", path=path) from None
+
+    # --- the token -------------------------------------------------------------------------------
+
+    def _bearer(self) -> Secret:
+        with self._token_lock:
+            if self._token is None or time.monotonic() >= self._token_good_until:
+                self._token, lifetime = self._fetch_token()
+                margin = min(TOKEN_MARGIN_SECONDS, TOKEN_MARGIN_FRACTION * lifetime)
+                self._token_good_until = time.monotonic() + lifetime - margin
+            return self._token
+
+    def _token_refused(self, system: str, path: str, token: Secret) -> None:
+        self._count("token_refreshes")
+        log.info("%s %s: the gateway refused the access token (revoked early); fetching a new one", system, path)
+        with self._token_lock:
+            if self._token == token:  # another thread may already have fetched a new one
+                self._token = None
+
+    def _fetch_token(self) -> tuple[Secret, float]:
+        self._count("tokens")
+        response = self._transport(GATEWAY, TOKEN_PATH, "POST", self.base_url + TOKEN_PATH,
+                                   data={"grant_type": "client_credentials"},
+                                   auth=_BasicAuth(self.client_id, self._secret))
+        status = response.status_code
+        if status == 401:
+            raise AuthError(GATEWAY, "the client credentials were refused (invalid_client)",
+                            "Check CCHC_LGSP_CLIENT_ID / CCHC_LGSP_CLIENT_SECRET: they must be the credentials "
+                            "issued to the inspection team", path=TOKEN_PATH, status=401, attempts=1)
+        if status == 429:
+            self._count("throttled")
+            raise _Retry("throttled", "HTTP 429 throttled at the token endpoint", 429,
+                         _retry_after(response.headers.get("Retry-After")))
+        if status in RETRIED_STATUSES:
+            self._count("gateway_faults")
+            raise _Retry("gateway", f"HTTP {status} gateway fault at the token endpoint", status)
+        if status != 200:
+            raise SourceError(GATEWAY, f"HTTP {status} {_reason(status)} at the token endpoint",
+                              "Check CCHC_LGSP_URL; the token endpoint must follow the contract",
+                              path=TOKEN_PATH, status=status, attempts=1)
+        return self._read_token(response.content)
+
+    def _read_token(self, content: bytes) -> tuple[Secret, float]:
+        try:
+            body = orjson.loads(content)
+            token, lifetime = body["access_token"], float(body.get("expires_in", 3600))
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            self._count("malformed")
+            raise _Retry("malformed", "a token answer without a usable access_token", 200) from None
+        if not isinstance(token, str) or not token or lifetime <= 0:
+            self._count("malformed")
+            raise _Retry("malformed", "a token answer without a usable access_token", 200)
+        return Secret(token), lifetime
+
+    def _count(self, key: str) -> None:
+        with self._stats_lock:
+            self.stats[key] += 1
+
+
+class _BearerAuth(AuthBase):
+    """Adds the bearer token as the request is prepared: no frame's locals hold it in clear."""
+
+    def __init__(self, token: Secret):
+        self.token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self.token.reveal()}"
+        return request
+
+
+class _BasicAuth(AuthBase):
+    """HTTP Basic with the client credentials, revealed only as the token request is prepared."""
+
+    def __init__(self, client_id: str, secret: Secret):
+        self.client_id = client_id
+        self.secret = secret
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return HTTPBasicAuth(self.client_id, self.secret.reveal())(request)
+
+
+def _retry_after(text: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None when unusable."""
+    if text is None:
+        return None
+    text = text.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(text).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    if not math.isfinite(seconds):  # NaN or infinity: garbled
+        return None
+    return max(0.0, seconds)
+
+
+def _unreachable(failure: Exception) -> bool:
+    """A connection that was never made (refused, unknown host), as opposed to one dropped."""
+    reason = getattr(failure.args[0], "reason", None) if failure.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return "unexpected status"
+
+
+def _default_port(scheme: str) -> int | None:
+    return {"http": 80, "https": 443}.get(scheme.lower())

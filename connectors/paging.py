@@ -1,0 +1,354 @@
+"""The gateway's four paging styles, declared per endpoint and walked by one engine (`iter_pages`).
+
+An endpoint is data (`Endpoint`): its path, paging kind, parameter names, page-size limit, where
+the records and the total are, how its filter writes a time. The engine yields pages of raw record
+dicts exactly as the source served them; validating and merging them is another module's work.
+
+Offset paging (qlvb, motcua) runs over a moving dataset: a record saved while we page leaves the
+window and shifts later rows one place back, so a plain walk skips a row for good, and the total
+drops. The engine therefore reads the window in chunks of at most `max_chunk_pages` pages (splitting
+its time range by what page 1 says the total is) and accepts a chunk only when every page reported
+the same total and the pages delivered exactly that many records; a chunk whose total moved is read
+again. Duplicates from re-reads are expected: the merge keeps the latest version of each record.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+import orjson
+
+from connectors.errors import PagingError
+from connectors.http import GatewayClient, GatewayResponse, Transient
+from models.common import ICT
+
+log = logging.getLogger("cchc.paging")
+
+Paging = Literal["none", "offset", "cursor", "link"]
+ONE_SECOND = timedelta(seconds=1)
+MALFORMED_HINT = "The system answered outside the contract: run again; if it persists, contact its operator"
+LOOP_HINT = "The source's paging does not end: contact its operator; this is not fixed by running again"
+
+
+# --- how each system writes a time in its filters ----------------------------------------------
+
+def iso_ict(moment: datetime) -> str:
+    """qlvb: ISO 8601 with the +07:00 offset."""
+    return moment.astimezone(ICT).strftime("%Y-%m-%dT%H:%M:%S+07:00")
+
+
+def compact_ict(moment: datetime) -> str:
+    """motcua: yyyyMMddHHmmss, local time."""
+    return moment.astimezone(ICT).strftime("%Y%m%d%H%M%S")
+
+
+def utc_z(moment: datetime) -> str:
+    """baocao: UTC with a Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_seconds(moment: datetime) -> str:
+    """nhiemvu: yyyy-MM-dd HH:mm:ss, local time."""
+    return moment.astimezone(ICT).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def motcua_check(content: bytes) -> None:
+    """The one-stop shop reports failures under HTTP 200: error_code other than "0" is retried."""
+    try:
+        body = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return  # the client itself retries bodies that are not JSON
+    if isinstance(body, dict) and str(body.get("error_code")) != "0":
+        code = body.get("error_code")
+        shown = code if isinstance(code, str | int) and len(str(code)) <= 16 else "missing or odd"
+        raise Transient(f'error_code "{shown}"')
+
+
+# --- the endpoints -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One list endpoint of the gateway, as settings."""
+
+    system: str
+    path: str
+    paging: Paging
+    records_key: str | None  # None: the body is a bare JSON array
+    max_page_size: int = 0  # 0: no paging parameter
+    format_time: Callable[[datetime], str] | None = None
+    since_param: str | None = None
+    until_param: str | None = None
+    page_param: str | None = None  # offset: page number, from 1
+    size_param: str | None = None
+    total_key: str | None = None  # offset: the total in the body
+    total_header: str | None = None  # link: the total in a header
+    cursor_param: str | None = None
+    next_cursor_key: str | None = None
+    check: Callable[[bytes], None] | None = field(default=None, compare=False)
+    max_chunk_pages: int = 10  # offset: a chunk is at most this many pages
+    max_rereads: int = 8  # offset: re-reads of a chunk whose total keeps moving
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "directory": Endpoint("qlvb", "/qlvb/v1/don-vi", "none", records_key="data"),
+    "qlvb": Endpoint("qlvb", "/qlvb/v1/van-ban", "offset", records_key="du_lieu", max_page_size=1000,
+                     format_time=iso_ict, since_param="cap_nhat_tu", until_param="cap_nhat_den",
+                     page_param="trang", size_param="so_ban_ghi", total_key="tong_so"),
+    "motcua": Endpoint("motcua", "/motcua/v1/ho-so", "offset", records_key="result", max_page_size=1000,
+                       format_time=compact_ict, since_param="TuNgay", until_param="DenNgay",
+                       page_param="TrangSo", size_param="SoLuong", total_key="total", check=motcua_check),
+    "baocao": Endpoint("baocao", "/baocao/v1/ky-bao-cao", "cursor", records_key="data", max_page_size=1000,
+                       format_time=utc_z, since_param="updated_since", size_param="limit",
+                       cursor_param="cursor", next_cursor_key="next_cursor"),
+    "nhiemvu": Endpoint("nhiemvu", "/nhiemvu/v1/nhiem-vu", "link", records_key=None, max_page_size=500,
+                        format_time=local_seconds, since_param="since", size_param="per_page",
+                        total_header="X-Total-Count"),
+}
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+def iter_pages(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: datetime, *,
+               page_size: int | None = None, stats: Counter | None = None) -> Iterator[list[dict]]:
+    """Pages of raw records updated in [lo, hi] (both ends, whole seconds).
+
+    Cursor and link endpoints have no upper filter: they also yield records updated after `hi`.
+    The directory has no filter at all. Raises `PagingError` for paging that cannot be trusted.
+    """
+    stats = stats if stats is not None else Counter()
+    size = _page_size(endpoint, page_size)
+    lo, hi = _whole_seconds(lo, "lo"), _whole_seconds(hi, "hi")
+    if hi < lo:
+        raise ValueError("the window ends before it starts")
+    walk = {"none": _walk_single, "offset": _walk_offset, "cursor": _walk_cursor, "link": _walk_link}
+    for records in walk[endpoint.paging](client, endpoint, lo, hi, size, stats):
+        stats["pages"] += 1
+        stats["records"] += len(records)
+        yield records
+
+
+def split_range(lo: datetime, hi: datetime, parts: int) -> list[tuple[datetime, datetime]]:
+    """[lo, hi] cut into at most `parts` contiguous whole-second ranges: [a, m], [m+1s, b], ..."""
+    seconds = int((hi - lo) // ONE_SECOND) + 1
+    parts = max(1, min(parts, seconds))
+    starts = [lo + ONE_SECOND * (i * seconds // parts) for i in range(parts + 1)]
+    return [(starts[i], starts[i + 1] - ONE_SECOND) for i in range(parts)]
+
+
+def _page_size(endpoint: Endpoint, page_size: int | None) -> int:
+    if endpoint.paging == "none":
+        return 0
+    size = endpoint.max_page_size if page_size is None else page_size
+    if not 1 <= size <= endpoint.max_page_size:
+        raise ValueError(f"page_size must be between 1 and {endpoint.max_page_size} for {endpoint.path}")
+    return size
+
+
+def _whole_seconds(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime")
+    return moment.replace(microsecond=0)
+
+
+def _fail(endpoint: Endpoint, problem: str, hint: str) -> PagingError:
+    return PagingError(endpoint.system, problem, hint, path=endpoint.path)
+
+
+def _records(endpoint: Endpoint, body: Any, page: int) -> list[dict]:
+    container = body if endpoint.records_key is None else (
+        body.get(endpoint.records_key) if isinstance(body, dict) else None)
+    if not isinstance(container, list):
+        where = "the body is not a JSON array" if endpoint.records_key is None else \
+            f'"{endpoint.records_key}" is missing, null or not a list'
+        raise _fail(endpoint, f"page {page} is malformed: {where}", MALFORMED_HINT)
+    return container
+
+
+# --- no paging: the directory ------------------------------------------------------------------
+
+def _walk_single(client, endpoint, lo, hi, size, stats) -> Iterator[list[dict]]:
+    yield _records(endpoint, client.get(endpoint.system, endpoint.path, check=endpoint.check).json(), 1)
+
+
+# --- offset paging over a moving dataset -------------------------------------------------------
+
+@dataclass(frozen=True)
+class _OffsetPage:
+    number: int
+    total: int
+    records: list[dict]
+
+
+def _read_offset_page(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: datetime, number: int,
+                      size: int) -> _OffsetPage:
+    params = {endpoint.since_param: endpoint.format_time(lo), endpoint.until_param: endpoint.format_time(hi),
+              endpoint.page_param: number, endpoint.size_param: size}
+    body = client.get(endpoint.system, endpoint.path, params, check=endpoint.check).json()
+    records = _records(endpoint, body, number)
+    total = body.get(endpoint.total_key)
+    if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+        raise _fail(endpoint, f'page {number} is malformed: "{endpoint.total_key}" is not a non-negative integer',
+                    MALFORMED_HINT)
+    return _OffsetPage(number, total, records)
+
+
+def _walk_offset(client, endpoint, lo, hi, size, stats) -> Iterator[list[dict]]:
+    probe = _read_offset_page(client, endpoint, lo, hi, 1, size)
+    yield from _walk_range(client, endpoint, lo, hi, size, stats, probe, endpoint.max_rereads)
+
+
+def _walk_range(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: datetime, size: int,
+                stats: Counter, probe: _OffsetPage, rereads_left: int) -> Iterator[list[dict]]:
+    """Walk [lo, hi] as one chunk when page 1 says it is small enough, else split it by time.
+
+    Small chunks keep a re-read cheap and make a clean read likely while clerks keep saving.
+    A single second that alone holds too many records cannot be split: it is walked as it is.
+    """
+    limit = endpoint.max_chunk_pages * size
+    if probe.total <= limit or hi == lo:
+        yield from _walk_chunk(client, endpoint, lo, hi, size, stats, probe, rereads_left)
+        return
+    parts = split_range(lo, hi, math.ceil(probe.total / limit) + 1)
+    log.info("%s %s: %d records in %s..%s, read in %d time ranges", endpoint.system, endpoint.path,
+             probe.total, lo.isoformat(), hi.isoformat(), len(parts))
+    yield from _walk_parts(client, endpoint, parts, size, stats, rereads_left)
+
+
+def _walk_parts(client: GatewayClient, endpoint: Endpoint, parts: list[tuple[datetime, datetime]], size: int,
+                stats: Counter, rereads_left: int) -> Iterator[list[dict]]:
+    for a, b in parts:
+        # each part's page 1 is read only when its turn comes, so pages stream in order
+        probe = _read_offset_page(client, endpoint, a, b, 1, size)
+        yield from _walk_range(client, endpoint, a, b, size, stats, probe, rereads_left)
+
+
+@dataclass
+class _ChunkRead:
+    """What one read of a chunk saw."""
+
+    total: int
+    delivered: int = 0
+    moved: bool = False
+
+
+def _walk_chunk(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: datetime, size: int,
+                stats: Counter, first: _OffsetPage, rereads_left: int) -> Iterator[list[dict]]:
+    """Accept a read of the chunk only when the total held still and exactly that many records came.
+
+    When the total moved, the chunk is read again, in two halves of its time range when it has
+    more than a page: under steady saving a shorter read is likelier to be clean. Each half is a
+    chunk checked on its own, so the whole range still ends without a gap.
+    """
+    stats["chunks"] += 1
+    read = _ChunkRead(first.total)
+    yield from _read_chunk(client, endpoint, lo, hi, size, first, read)
+    if not read.moved:
+        if read.delivered != read.total:
+            raise _fail(endpoint, f"page 1 promised a total of {read.total} but the window delivered "
+                                  f"{read.delivered} records",
+                        "The source miscounts its window: report it to its operator; running again will not help")
+        return
+    if rereads_left <= 0:
+        raise _fail(endpoint, f"the window kept changing while being read (read again {endpoint.max_rereads} "
+                              "times)", "Run again")
+    stats["rereads"] += 1
+    log.info("%s %s: the total moved while paging %s..%s; reading it again", endpoint.system, endpoint.path,
+             lo.isoformat(), hi.isoformat())
+    parts = split_range(lo, hi, 2) if read.total > size else [(lo, hi)]
+    yield from _walk_parts(client, endpoint, parts, size, stats, rereads_left - 1)
+
+
+def _read_chunk(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: datetime, size: int,
+                first: _OffsetPage, read: _ChunkRead) -> Iterator[list[dict]]:
+    """Pages 1..n until a short page; stops early once the total moves (the read is redone anyway)."""
+    page = first
+    max_pages = read.total // size + 2
+    while True:
+        read.delivered += len(page.records)
+        yield page.records
+        if len(page.records) < size:
+            return
+        if page.number + 1 > max_pages:
+            raise _fail(endpoint, f"paging loop: page {page.number + 1} would pass the total of {read.total} "
+                                  f"records at {size} a page", LOOP_HINT)
+        page = _read_offset_page(client, endpoint, lo, hi, page.number + 1, size)
+        if page.total != read.total:
+            read.moved = True
+            return
+
+
+# --- cursor paging -----------------------------------------------------------------------------
+
+def _walk_cursor(client, endpoint, lo, hi, size, stats) -> Iterator[list[dict]]:
+    """Follow next_cursor until null. No upper filter exists; records after `hi` are kept too."""
+    params: dict[str, Any] = {endpoint.since_param: endpoint.format_time(lo), endpoint.size_param: size}
+    seen: set[str] = set()
+    page = 1
+    while True:
+        body = client.get(endpoint.system, endpoint.path, params, check=endpoint.check).json()
+        yield _records(endpoint, body, page)
+        cursor = body.get(endpoint.next_cursor_key, ...)
+        if cursor is None:
+            return
+        if not isinstance(cursor, str) or not cursor:
+            raise _fail(endpoint, f'page {page} is malformed: "{endpoint.next_cursor_key}" is missing or not a '
+                                  "string", MALFORMED_HINT)
+        if cursor in seen:
+            raise _fail(endpoint, f"paging loop: cursor repeated after page {page}", LOOP_HINT)
+        seen.add(cursor)
+        params[endpoint.cursor_param] = cursor
+        page += 1
+
+
+# --- Link header paging ------------------------------------------------------------------------
+
+def _walk_link(client, endpoint, lo, hi, size, stats) -> Iterator[list[dict]]:
+    """Follow `Link: <…>; rel="next"` until absent; only ever to the gateway itself."""
+    params = {endpoint.since_param: endpoint.format_time(lo), endpoint.size_param: size}
+    response = client.get(endpoint.system, endpoint.path, params, check=endpoint.check)
+    promised = _total_header(endpoint, response)
+    seen = {response.url}
+    delivered, page = 0, 1
+    while True:
+        records = _records(endpoint, response.json(), page)
+        delivered += len(records)
+        yield records
+        link = _next_link(endpoint, response, seen, client)
+        if link is None:
+            break
+        seen.add(link)
+        response = client.get_url(endpoint.system, link, check=endpoint.check)
+        page += 1
+    if delivered < promised:
+        # records only move forward in this walk, so an honest source delivers at least its total
+        raise _fail(endpoint, f"page 1 promised a total of {promised} but the walk delivered {delivered} records",
+                    "The source miscounts its window: report it to its operator; running again will not help")
+
+
+def _total_header(endpoint: Endpoint, response: GatewayResponse) -> int:
+    text = (response.headers.get(endpoint.total_header) or "").strip()
+    if not text.isdigit():
+        raise _fail(endpoint, f"page 1 is malformed: the {endpoint.total_header} header is missing or not a "
+                              "non-negative integer", MALFORMED_HINT)
+    return int(text)
+
+
+def _next_link(endpoint: Endpoint, response: GatewayResponse, seen: set[str], client: GatewayClient) -> str | None:
+    target = response.links.get("next", {}).get("url")
+    if not target:
+        return None
+    link = urljoin(response.url, target)  # a relative link is relative to the page that gave it
+    if not client.owns(link):
+        raise _fail(endpoint, "the next link points outside the gateway's base URL; it was not followed "
+                              "(the access token is only sent to the gateway)",
+                    "This is a contract change or a misconfigured gateway: contact the LGSP operator")
+    if link in seen:
+        raise _fail(endpoint, "paging loop: a next link repeated", LOOP_HINT)
+    return link

@@ -1,0 +1,1 @@
+"""Dagster definitions: resources, assets, checks, jobs and schedules of the CCHC pipeline."""

@@ -1,0 +1,73 @@
+"""Running the refresh job in process (`cchc refresh`), and saying plainly what happened."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import dagster as dg
+
+from connectors.errors import PipelineError
+
+OUR_ERRORS = {cls.__name__ for cls in (PipelineError, *PipelineError.__subclasses__())} | {
+    "SourceError", "AuthError", "PagingError", "ConfigError", "StateLocked"}
+
+
+def _instance() -> dg.DagsterInstance:
+    """The instance in DAGSTER_HOME when set (run history kept), else a throwaway one."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def readable_error(error) -> str:
+    """The message of our own error inside Dagster's wrapping, else the innermost cause."""
+    chain = []
+    while error is not None:
+        chain.append(error)
+        error = error.cause or getattr(error, "context", None)
+    for err in chain:
+        if err.cls_name in OUR_ERRORS:
+            return err.message.strip().split("\n")[0].removeprefix(f"connectors.errors.{err.cls_name}: ")
+    last = chain[-1]
+    return f"{last.cls_name}: {last.message.strip().splitlines()[0] if last.message.strip() else ''}"
+
+
+def run_failures(result) -> dict[str, str]:
+    """Every failure of a run, by step (or resource), as one readable line each."""
+    failures = {}
+    for event in result.all_events:
+        error = getattr(event.event_specific_data, "error", None)
+        if error is None or event.event_type_value not in ("STEP_FAILURE", "RESOURCE_INIT_FAILURE"):
+            continue
+        label = (event.step_key or "resources").removeprefix("raw__")
+        failures[label] = readable_error(error)
+    return failures
+
+
+def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:
+    from connectors.settings import Settings
+    from pipelines.definitions import defs
+
+    try:
+        Settings.from_env()  # a wrong variable is one line here, not a stack of Dagster errors
+    except PipelineError as exc:
+        print(f"cchc refresh: {exc}", file=out)
+        return 2
+    began = time.perf_counter()
+    job = defs.resolve_job_def("refresh")
+    with (instance or _instance()) as inst:
+        result = job.execute_in_process(instance=inst, raise_on_error=False,
+                                        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
+        print(f"\nRefresh {'succeeded' if result.success else 'FAILED'} in {time.perf_counter() - began:.1f} s "
+              f"(run {result.run_id[:8]})", file=out)
+        for event in result.get_asset_materialization_events():
+            mat = event.materialization
+            md = {k: v.value for k, v in mat.metadata.items()}
+            print(f"  {mat.asset_key.to_user_string():<14} fetched {md.get('rows_fetched', 0):>9,}  "
+                  f"new {md.get('rows_new', 0):>9,}  updated {md.get('rows_updated', 0):>8,}  "
+                  f"rejected {md.get('rows_rejected', 0):>5,}", file=out)
+        for label, message in run_failures(result).items():
+            print(f"  {label}: {message}", file=out)
+        return 0 if result.success else 1

@@ -1,0 +1,1 @@
+"""The pipeline's own DuckDB: raw tables merged by key, sync cursors, rejects."""

@@ -1,0 +1,266 @@
+"""The pipeline's working DuckDB: raw tables, staging, cursors, rejects and the sync log.
+
+One writer at a time (a file lock, then DuckDB's own). A system's sync streams its pages into
+staging tables, then one transaction merges them into the raw tables, records the rejects and
+moves the cursor: a sync that dies at any point leaves data and cursors as they were.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import orjson
+import pyarrow as pa
+
+from connectors.errors import PipelineError
+from storage.schema import RAW_TABLES, SYNCED_AT, RawTable
+
+META_DDL = (
+    "CREATE SCHEMA IF NOT EXISTS raw",
+    "CREATE SCHEMA IF NOT EXISTS stage",
+    "CREATE SCHEMA IF NOT EXISTS meta",
+    """CREATE TABLE IF NOT EXISTS meta.sync_state (
+        system VARCHAR PRIMARY KEY, cursor TIMESTAMPTZ, window_lo TIMESTAMPTZ, window_hi TIMESTAMPTZ,
+        last_success_at TIMESTAMPTZ, fetched BIGINT, staged BIGINT, rejected BIGINT, inserted BIGINT,
+        replaced BIGINT)""",
+    """CREATE TABLE IF NOT EXISTS meta.sync_log (
+        system VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, ok BOOLEAN, window_lo TIMESTAMPTZ,
+        window_hi TIMESTAMPTZ, fetched BIGINT, staged BIGINT, rejected BIGINT, inserted BIGINT, replaced BIGINT,
+        error VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS meta.rejects (
+        system VARCHAR, source_table VARCHAR, record_key VARCHAR, record_id VARCHAR, reason VARCHAR,
+        first_seen_at TIMESTAMPTZ, last_seen_at TIMESTAMPTZ, times_seen BIGINT)""",
+)
+REJECT_SCHEMA = pa.schema([("source_table", pa.string()), ("record_key", pa.string()),
+                           ("record_id", pa.string()), ("reason", pa.string()), ("_seq", pa.int64())])
+
+
+class StateLocked(PipelineError):
+    pass
+
+
+@dataclass
+class MergeStats:
+    fetched: int = 0
+    staged: int = 0
+    rejected: int = 0
+    inserted: int = 0
+    replaced: int = 0
+    removed: int = 0  # snapshot rows the source no longer has
+    per_table: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def reject_key(record_id: str | None, redacted: dict) -> str:
+    """A stable key for a rejected record: its id, or a hash of its content without personal data."""
+    if record_id:
+        return record_id
+    return "sha256:" + hashlib.sha256(orjson.dumps(redacted, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
+
+
+class StateStore:
+    """Opens the working DuckDB under an exclusive file lock; use as a context manager."""
+
+    def __init__(self, path: str | Path, lock_timeout: float = 600.0, memory_limit: str = "256MB"):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.memory_limit = memory_limit
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self._lock_fd: int | None = None
+
+    def __enter__(self) -> StateStore:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._acquire_lock()
+        try:
+            self.con = duckdb.connect(str(self.path))
+            tmp = self.path.parent / ".duckdb-tmp"
+            for setting in ("SET preserve_insertion_order = false", f"SET memory_limit = '{self.memory_limit}'",
+                            f"SET temp_directory = '{tmp}'", "SET TimeZone = 'Asia/Ho_Chi_Minh'"):
+                self.con.execute(setting)
+            for ddl in META_DDL:
+                self.con.execute(ddl)
+            for table in RAW_TABLES.values():
+                self.con.execute(table.ddl(f"raw.{table.name}"))
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def _acquire_lock(self) -> None:
+        fd = os.open(str(self.path) + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._lock_fd = fd
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise StateLocked(f"another refresh is writing the pipeline state ({self.path})",
+                                      "wait for it to finish, or stop it, then run again") from None
+                time.sleep(0.2)
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def cursor(self, system: str) -> datetime | None:
+        row = self.con.execute("SELECT cursor FROM meta.sync_state WHERE system = ?", [system]).fetchall()
+        return row[0][0] if row else None
+
+    def count(self, table: str) -> int:
+        return self.con.execute(f"SELECT count(*) FROM raw.{table}").fetchall()[0][0]
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def begin_sync(self, system: str, tables: Iterable[RawTable]) -> SyncWriter:
+        return SyncWriter(self, system, list(tables))
+
+    def record_failure(self, system: str, started_at: datetime, window: tuple | None, error: str) -> None:
+        """Log a failed sync in its own transaction: the data and the cursor stay as they were."""
+        lo, hi = window or (None, None)
+        self.con.execute("INSERT INTO meta.sync_log (system, started_at, finished_at, ok, window_lo, window_hi, error) "
+                         "VALUES (?, ?, now(), false, ?, ?, ?)", [system, started_at, lo, hi, error[:2000]])
+
+
+class SyncWriter:
+    """Stages one system's records batch by batch; `commit` publishes them all at once."""
+
+    def __init__(self, store: StateStore, system: str, tables: list[RawTable]):
+        self.store = store
+        self.con = store.con
+        self.system = system
+        self.tables = {t.name: t for t in tables}
+        self.stats = MergeStats()
+        self._seq = 0
+        for t in tables:
+            self.stats.per_table[t.name] = {"staged": 0, "rejected": 0, "inserted": 0, "replaced": 0}
+            self.con.execute(f"CREATE OR REPLACE TABLE stage.{t.name} AS SELECT * EXCLUDE ({SYNCED_AT}), "
+                             f"0::BIGINT AS _seq FROM raw.{t.name} LIMIT 0")
+        self.con.execute(f"CREATE OR REPLACE TABLE stage.rejects_{system} (source_table VARCHAR, record_key VARCHAR, "
+                         "record_id VARCHAR, reason VARCHAR, _seq BIGINT)")
+
+    def _next_seq(self, n: int) -> pa.Array:
+        arr = pa.array(range(self._seq, self._seq + n), pa.int64())
+        self._seq += n
+        return arr
+
+    def stage(self, table: str, rows: list[dict]) -> None:
+        """Append validated rows (model.to_row() dicts) to the table's staging."""
+        if not rows:
+            return
+        spec = self.tables[table]
+        batch = pa.Table.from_pylist(rows, schema=spec.arrow_schema).append_column("_seq", self._next_seq(len(rows)))
+        self.con.register("_batch", batch)
+        try:
+            self.con.execute(f"INSERT INTO stage.{table} BY NAME SELECT * FROM _batch")
+        finally:
+            self.con.unregister("_batch")
+        self.stats.staged += len(rows)
+        self.stats.per_table[table]["staged"] += len(rows)
+
+    def reject(self, table: str, rejects: list[tuple[str, str | None, str]]) -> None:
+        """Append rejects as (record_key, record_id, reason): never any record content."""
+        if not rejects:
+            return
+        batch = pa.table({"source_table": [table] * len(rejects), "record_key": [r[0] for r in rejects],
+                          "record_id": [r[1] for r in rejects], "reason": [r[2] for r in rejects],
+                          "_seq": self._next_seq(len(rejects))}, schema=REJECT_SCHEMA)
+        self.con.register("_rejects", batch)
+        try:
+            self.con.execute(f"INSERT INTO stage.rejects_{self.system} BY NAME SELECT * FROM _rejects")
+        finally:
+            self.con.unregister("_rejects")
+        self.stats.rejected += len(rejects)
+        self.stats.per_table[table]["rejected"] += len(rejects)
+
+    def commit(self, cursor: datetime | None, window: tuple[datetime | None, datetime | None], started_at: datetime,
+               fetched: int) -> MergeStats:
+        """Merge every staged table, the rejects and the cursor in ONE transaction."""
+        self.stats.fetched = fetched
+        con = self.con
+        now = datetime.now().astimezone()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, spec in self.tables.items():
+                inserted, replaced = self._merge(spec, now)
+                self.stats.inserted += inserted
+                self.stats.replaced += replaced
+                self.stats.per_table[name].update(inserted=inserted, replaced=replaced)
+            self._merge_rejects(now)
+            s = self.stats
+            con.execute("INSERT OR REPLACE INTO meta.sync_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [self.system, cursor, window[0], window[1], now, s.fetched, s.staged, s.rejected,
+                         s.inserted, s.replaced])
+            con.execute("INSERT INTO meta.sync_log VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                        [self.system, started_at, now, window[0], window[1], s.fetched, s.staged, s.rejected,
+                         s.inserted, s.replaced])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self.drop_staging()
+        return self.stats
+
+    def _merge(self, spec: RawTable, now: datetime) -> tuple[int, int]:
+        con, key, t = self.con, f'"{spec.key}"', spec.name
+        order = f'"{spec.updated}" DESC, _seq DESC' if spec.updated else "_seq DESC"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _winners AS SELECT * EXCLUDE (_seq) FROM stage.{t} "
+                    f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {order}) = 1")
+        cols = [f'"{c}"' for c in spec.fields]
+        changed = f"hash({', '.join('w.' + c for c in cols)}) <> hash({', '.join('r.' + c for c in cols)})"
+        if spec.updated is None:  # a snapshot: rows gone from the source go, changed rows are replaced
+            removed = con.execute(f"SELECT count(*) FROM raw.{t} r ANTI JOIN _winners w ON r.{key} = w.{key}"
+                                  ).fetchall()[0][0]
+            con.execute(f"DELETE FROM raw.{t} r WHERE NOT EXISTS (SELECT 1 FROM _winners w WHERE w.{key} = r.{key})")
+            self.stats.removed += removed
+            newer = changed
+        else:  # latest version wins; the same version again changes nothing (re-runs are idempotent)
+            upd = f'"{spec.updated}"'
+            newer = f"(w.{upd} > r.{upd} OR (w.{upd} = r.{upd} AND {changed}))"
+        replaced = con.execute(f"SELECT count(*) FROM raw.{t} r JOIN _winners w ON r.{key} = w.{key} "
+                               f"WHERE {newer}").fetchall()[0][0]
+        con.execute(f"DELETE FROM raw.{t} r USING _winners w WHERE r.{key} = w.{key} AND {newer}")
+        inserted = con.execute(f"SELECT count(*) FROM _winners w ANTI JOIN raw.{t} r ON r.{key} = w.{key}"
+                               ).fetchall()[0][0]
+        con.execute(f"INSERT INTO raw.{t} BY NAME SELECT w.*, ?::TIMESTAMPTZ AS {SYNCED_AT} FROM _winners w "
+                    f"ANTI JOIN raw.{t} r ON r.{key} = w.{key}", [now])
+        # a record that arrives valid is no longer a reject
+        con.execute(f"DELETE FROM meta.rejects WHERE source_table = ? AND record_id IN "
+                    f"(SELECT CAST({key} AS VARCHAR) FROM _winners)", [t])
+        con.execute("DROP TABLE _winners")
+        return inserted - replaced, replaced
+
+    def _merge_rejects(self, now: datetime) -> None:
+        con = self.con
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _rejects_now AS SELECT * EXCLUDE (_seq) FROM stage.rejects_{self.system} "
+                    "QUALIFY row_number() OVER (PARTITION BY source_table, record_key ORDER BY _seq DESC) = 1")
+        con.execute("UPDATE meta.rejects r SET reason = n.reason, last_seen_at = ?, times_seen = r.times_seen + 1 "
+                    "FROM _rejects_now n WHERE r.source_table = n.source_table AND r.record_key = n.record_key", [now])
+        con.execute("INSERT INTO meta.rejects SELECT ?, n.source_table, n.record_key, n.record_id, n.reason, ?, ?, 1 "
+                    "FROM _rejects_now n ANTI JOIN meta.rejects r ON r.source_table = n.source_table "
+                    "AND r.record_key = n.record_key", [self.system, now, now])
+        con.execute("DROP TABLE _rejects_now")
+
+    def drop_staging(self) -> None:
+        for name in self.tables:
+            self.con.execute(f"DROP TABLE IF EXISTS stage.{name}")
+        self.con.execute(f"DROP TABLE IF EXISTS stage.rejects_{self.system}")

@@ -1,0 +1,141 @@
+"""Helpers for pipeline tests: a live simulated city, refresh runs, and the truth to compare with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import orjson
+
+from models import validate_record
+from models.common import ICT
+from pipelines.assets import RAW_ASSETS
+from pipelines.resources import CitySources
+from simulator.donthu_db import DonThuDatabase
+from simulator.faults import FaultConfig
+from simulator.server import Credentials, Gateway, SimulatorServer
+from simulator.world import World, WorldConfig
+from storage.schema import RAW_TABLES
+
+SECRET = "S3cret-Marker-61-do-not-leak"
+CLIENT = "inspection-team-test"
+FAST = dict(backoff_initial=0.01, backoff_max=0.05, max_retry_after=0.05)
+WORLD_TABLE = {"qlvb_van_ban": "qlvb", "baocao_ky_bao_cao": "baocao", "motcua_ho_so": "motcua",
+               "nhiemvu_nhiem_vu": "nhiemvu", "donthu_don_thu": "don_thu", "donthu_tiep_cong_dan": "tiep_cong_dan"}
+
+
+def live_config(tmp: Path, days: int = 20, scale: float = 0.01, seed: int = 11) -> WorldConfig:
+    """A city whose clock ends two days ago, so a day of city life lands inside a real-clock window."""
+    end = datetime.now(ICT).date() - timedelta(days=2)
+    return WorldConfig(seed=seed, scale=scale, start=end - timedelta(days=days), end=end, store_dir=str(tmp))
+
+
+@dataclass
+class LiveCity:
+    world: World
+    server: SimulatorServer
+    database: DonThuDatabase
+    workdir: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "CCHC_LGSP_URL": self.server.url, "CCHC_LGSP_CLIENT_ID": CLIENT, "CCHC_LGSP_CLIENT_SECRET": SECRET,
+            "CCHC_DONTHU_DB_URL": self.database.url, "CCHC_SYNC_START": self.world.config.start.isoformat(),
+            "CCHC_WAREHOUSE": str(self.workdir / "warehouse" / "cchc.duckdb"),
+        }
+
+    @property
+    def state_path(self) -> Path:
+        return self.workdir / "warehouse" / "cchc-state.duckdb"
+
+    def set_faults(self, faults: FaultConfig) -> None:
+        self.server.gateway.faults.config = faults
+
+    def close(self) -> None:
+        self.server.stop()
+        self.database.close()
+        self.world.close()
+
+
+def start_city(workdir: Path, config: WorldConfig, faults: FaultConfig | None = None,
+               gateway_class=Gateway) -> LiveCity:
+    world = World(config)
+    server = SimulatorServer(gateway_class(world, Credentials(CLIENT, SECRET), faults or FaultConfig())).start()
+    database = DonThuDatabase(world, str(workdir / "source-donthu.sqlite"))
+    database.create()
+    database.follow()
+    return LiveCity(world, server, database, workdir)
+
+
+def refresh(city: LiveCity, monkeypatch, instance: dg.DagsterInstance | None = None, **options):
+    """Run every raw asset once, as the refresh job does, with fast retries."""
+    for name, value in city.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(city.workdir)
+    return dg.materialize(RAW_ASSETS, resources={"city": CitySources(**{**FAST, **options})},
+                          instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+def expected_rows(world: World, table: str) -> dict:
+    """What the raw table must hold: every valid record the source holds now, minimised by its model."""
+    spec = RAW_TABLES[table]
+    if table == "directory_don_vi":
+        raws = world.directory.json
+    elif table == "donthu_dm_co_quan":
+        raws = [a.row() for a in world.donthu.agencies]
+    else:
+        system = WORLD_TABLE[table]
+        raws = (orjson.loads(world.served_doc(system, k, d)) for k, _u, bad, d in world.store.iter_current(system)
+                if not bad)
+    out = {}
+    for raw in raws:
+        record, reason = validate_record(spec.model, raw)
+        assert reason is None, reason
+        row = record.to_row()
+        out[row[spec.key]] = row
+    return out
+
+
+def held_rows(state_path: Path, table: str) -> dict:
+    spec = RAW_TABLES[table]
+    cols = ", ".join(f'"{c}"' for c in spec.fields)
+    with duckdb.connect(str(state_path), read_only=True) as con:
+        rows = con.sql(f"SELECT {cols} FROM raw.{table}").fetchall()
+    return {r[0] if spec.fields[0] == spec.key else r[spec.fields.index(spec.key)]: dict(zip(spec.fields, r, strict=True))
+            for r in rows}
+
+
+def cursors(state_path: Path) -> dict:
+    with duckdb.connect(str(state_path), read_only=True) as con:
+        return dict(con.sql("SELECT system, cursor FROM meta.sync_state").fetchall())
+
+
+def moved_since(city: LiveCity, epoch: int) -> set:
+    """Keys of records updated at or after `epoch` (during a run): a run ending earlier holds an older version."""
+    return {k for s in WORLD_TABLE.values() for k, upd, _b, _d in city.world.store.iter_current(s) if upd >= epoch}
+
+
+def assert_equal_to_truth(city: LiveCity, moved: set = frozenset()) -> dict[str, int]:
+    """Raw tables hold exactly the valid records of the sources: no key missing, none extra, none doubled,
+    every field equal. Records in `moved` were saved during the run, after its window ended: the run may
+    hold an older version or none; the next run brings them."""
+    counts = {}
+    for table in RAW_TABLES:
+        expected, held = expected_rows(city.world, table), held_rows(city.state_path, table)
+        missing, extra = expected.keys() - held.keys() - moved, held.keys() - expected.keys()
+        assert not missing and not extra, f"{table}: {len(missing)} missing, {len(extra)} extra"
+        with duckdb.connect(str(city.state_path), read_only=True) as con:
+            total = con.sql(f"SELECT count(*) FROM raw.{table}").fetchall()[0][0]
+        assert total == len(held), f"{table}: {total - len(held)} keys doubled"
+        differ = [k for k in expected if k not in moved and expected[k] != held[k]]
+        assert not differ, f"{table}: {len(differ)} rows differ, e.g. {differ[0]}: {expected[differ[0]]} != {held[differ[0]]}"
+        counts[table] = len(held)
+    return counts
+
+
+def today_local() -> date:
+    return datetime.now(ICT).date()
