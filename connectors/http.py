@@ -165,11 +165,11 @@ class GatewayClient:
     # --- public ----------------------------------------------------------------------------------
 
     def get(self, system: str, path: str, params: dict | None = None, *,
-            check: Callable[[bytes], None] | None = None) -> GatewayResponse:
+            check: Callable[[Any], None] | None = None) -> GatewayResponse:
         """GET `{base}{path}` with `params`; retried as the module docstring says."""
         return self._call(system, path, self.base_url + path, params, check)
 
-    def get_url(self, system: str, url: str, *, check: Callable[[bytes], None] | None = None) -> GatewayResponse:
+    def get_url(self, system: str, url: str, *, check: Callable[[Any], None] | None = None) -> GatewayResponse:
         """GET an absolute URL the gateway handed out (a next link); only under the base URL."""
         path = urlsplit(url).path
         if not self.owns(url):
@@ -203,7 +203,7 @@ class GatewayClient:
     # --- the retry loop --------------------------------------------------------------------------
 
     def _call(self, system: str, path: str, url: str, params: dict | None,
-              check: Callable[[bytes], None] | None) -> GatewayResponse:
+              check: Callable[[Any], None] | None) -> GatewayResponse:
         state = _CallState()
         retrying = Retrying(
             stop=stop_after_attempt(self.max_attempts),
@@ -225,7 +225,7 @@ class GatewayClient:
                 + wait_random(0, min(self.backoff_initial, self.backoff_max)))
 
     def _attempt(self, system: str, path: str, url: str, params: dict | None,
-                 check: Callable[[bytes], None] | None, state: _CallState) -> GatewayResponse:
+                 check: Callable[[Any], None] | None, state: _CallState) -> GatewayResponse:
         token = self._bearer()
         response = self._send(system, path, url, params, token)
         if response.status_code == 401 and not state.token_refused_last:
@@ -241,7 +241,7 @@ class GatewayClient:
         return self._accept(system, path, response, check)
 
     def _accept(self, system: str, path: str, response: requests.Response,
-                check: Callable[[bytes], None] | None) -> GatewayResponse:
+                check: Callable[[Any], None] | None) -> GatewayResponse:
         status = response.status_code
         if 200 <= status < 300:
             content = response.content
@@ -252,7 +252,7 @@ class GatewayClient:
                 raise _Retry("malformed", f"HTTP {status} with a body that is not JSON", status) from None
             if check is not None:
                 try:
-                    check(content)
+                    check(parsed)  # the parsed body: a page is parsed once
                 except Transient as failure:
                     self._count("source_errors")
                     raise _Retry("source", f"{failure} under HTTP {status}", status) from None

@@ -23,8 +23,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urljoin
 
-import orjson
-
 from connectors.errors import PagingError
 from connectors.http import GatewayClient, GatewayResponse, Transient
 from models.common import ICT
@@ -59,12 +57,8 @@ def local_seconds(moment: datetime) -> str:
     return moment.astimezone(ICT).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def motcua_check(content: bytes) -> None:
+def motcua_check(body: Any) -> None:
     """The one-stop shop reports failures under HTTP 200: error_code other than "0" is retried."""
-    try:
-        body = orjson.loads(content)
-    except orjson.JSONDecodeError:
-        return  # the client itself retries bodies that are not JSON
     if isinstance(body, dict) and str(body.get("error_code")) != "0":
         code = body.get("error_code")
         shown = code if isinstance(code, str | int) and len(str(code)) <= 16 else "missing or odd"
