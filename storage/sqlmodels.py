@@ -1,0 +1,107 @@
+"""SQL models under `sql/`: one file per model, dependencies read from the SQL itself.
+
+A model is `sql/<schema>/<name>.sql` holding one SELECT; it becomes `<schema>.<name>` (staging:
+views; intermediate and marts: tables). Any reference `raw.x`, `staging.x`, `intermediate.x` or
+`marts.x` in its text is a dependency. Leading `--` lines are its description.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+from models.names import name_key
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+LAYERS = ("staging", "intermediate", "marts")
+_REF = re.compile(r"\b(raw|staging|intermediate|marts)\.([a-z_][a-z0-9_]*)\b")
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+
+# Helpers every model may use. ICT has no daylight saving, but we name the zone anyway.
+MACROS = (
+    "CREATE OR REPLACE MACRO local_date(ts) AS CAST(timezone('Asia/Ho_Chi_Minh', ts) AS DATE)",
+    "CREATE OR REPLACE MACRO local_midnight(d) AS timezone('Asia/Ho_Chi_Minh', CAST(d AS TIMESTAMP))",
+    "CREATE OR REPLACE MACRO month_of(d) AS CAST(date_trunc('month', d) AS DATE)",
+    "CREATE OR REPLACE MACRO vn_date(d) AS strftime(CAST(d AS DATE), '%d/%m/%Y')",
+    "CREATE OR REPLACE MACRO vn_time(ts) AS strftime(timezone('Asia/Ho_Chi_Minh', ts), '%H:%M %d/%m/%Y')",
+    "CREATE OR REPLACE MACRO as_of() AS CAST(getvariable('as_of') AS DATE)",
+)
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    schema: str
+    name: str
+    path: Path
+    sql: str
+    description: str
+    deps: frozenset[str]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def materialized(self) -> str:
+        return "VIEW" if self.schema == "staging" else "TABLE"
+
+
+def _parse(path: Path, schema: str) -> SqlModel:
+    text = path.read_text(encoding="utf-8")
+    description = []
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        description.append(line[2:].strip())
+    code = _COMMENT.sub(" ", text)
+    deps = frozenset(f"{s}.{n}" for s, n in _REF.findall(code)) - {f"{schema}.{path.stem}"}
+    return SqlModel(schema, path.stem, path, text.strip().rstrip(";"), " ".join(description).strip(), deps)
+
+
+def discover(root: Path = SQL_DIR) -> dict[str, SqlModel]:
+    models = {}
+    for schema in LAYERS:
+        for path in sorted((root / schema).glob("*.sql")):
+            model = _parse(path, schema)
+            models[model.ref] = model
+    for model in models.values():
+        unknown = {d for d in model.deps if not d.startswith("raw.") and d not in models}
+        if unknown:
+            raise ValueError(f"{model.path.name} refers to unknown models: {', '.join(sorted(unknown))}")
+    return models
+
+
+def build_order(models: dict[str, SqlModel]) -> list[SqlModel]:
+    graph = {ref: {d for d in m.deps if d in models} for ref, m in models.items()}
+    return [models[ref] for ref in TopologicalSorter(graph).static_order()]
+
+
+def prepare(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+    """Schemas, macros, the as-of date and the unit-name key for one building connection."""
+    for schema in LAYERS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
+    for macro in MACROS:
+        con.execute(macro)
+    try:
+        con.create_function("name_key", name_key, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
+                            null_handling="special", side_effects=False)
+    except duckdb.NotImplementedException:
+        pass  # already registered on this connection
+
+
+def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
+    """(Re)create one model; returns its row count."""
+    con.execute(f"CREATE OR REPLACE {model.materialized} {model.ref} AS\n{model.sql}")
+    return con.execute(f"SELECT count(*) FROM {model.ref}").fetchall()[0][0]
+
+
+def build_all(con: duckdb.DuckDBPyConnection, as_of: date, models: dict[str, SqlModel] | None = None) -> dict[str, int]:
+    models = models or discover()
+    prepare(con, as_of)
+    return {m.ref: build_model(con, m) for m in build_order(models)}
