@@ -1,0 +1,57 @@
+"""Publishing the marts: build a new file beside the published one, then swap it in atomically.
+
+Inspectors hold read-only connections to the published file; `os.replace` swaps the directory entry,
+so an open reader keeps its snapshot and a new connection sees the new data. The file is written in
+DuckDB's v1.5 storage format, which the desktop tools of DuckDB 1.x can open.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+import duckdb
+
+from storage.sqlmodels import SQL_DIR
+
+STORAGE_VERSION = "v1.5.0"
+COMMENTS = SQL_DIR / "marts" / "comments.toml"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def publish(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
+    """Copy every marts table of `con` into a fresh file and replace `target` with it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(target.name + ".new")
+    for leftover in (staging, Path(str(staging) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    comments = tomllib.loads(COMMENTS.read_text(encoding="utf-8"))
+    tables = [t for (t,) in con.sql("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                                    "AND schema_name = 'marts' ORDER BY table_name").fetchall()]
+    if not tables:
+        raise RuntimeError("there are no marts tables to publish; the published file was left as it was")
+    counts = {}
+    con.execute(f"ATTACH {_quote(str(staging))} AS publish_target (STORAGE_VERSION '{STORAGE_VERSION}')")
+    try:
+        con.execute("CREATE SCHEMA publish_target.marts")
+        for table in tables:
+            con.execute(f"CREATE TABLE publish_target.marts.{table} AS SELECT * FROM marts.{table}")
+            counts[table] = con.execute(f"SELECT count(*) FROM publish_target.marts.{table}").fetchall()[0][0]
+            notes = comments.get(table, {})
+            if "table" in notes:
+                con.execute(f"COMMENT ON TABLE publish_target.marts.{table} IS {_quote(notes['table'])}")
+            for (column,) in con.sql(f"SELECT column_name FROM duckdb_columns() WHERE database_name = 'publish_target' "
+                                     f"AND table_name = '{table}'").fetchall():
+                if column in notes:
+                    con.execute(f'COMMENT ON COLUMN publish_target.marts.{table}."{column}" IS {_quote(notes[column])}')
+        con.execute("CHECKPOINT publish_target")
+    finally:
+        con.execute("DETACH publish_target")
+    if Path(str(staging) + ".wal").exists():
+        raise RuntimeError(f"publishing left a write-ahead log beside {staging.name}; the file was not swapped in")
+    os.replace(staging, target)
+    return counts

@@ -1,0 +1,100 @@
+"""Publishing never blocks inspectors: a reader keeps its snapshot, a new connection sees the new file."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+import storage.publish
+from storage.publish import publish
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+count = lambda: con.sql("SELECT count(*) FROM marts.units").fetchall()[0][0]
+print(count(), flush=True)
+sys.stdin.readline()
+print(count(), flush=True)
+"""
+
+
+def _state(tmp_path, rows: int) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(tmp_path / f"state-{rows}.duckdb"))
+    con.execute("CREATE SCHEMA marts")
+    con.execute(f"CREATE TABLE marts.units AS SELECT 'U' || i AS unit_code, 'Đơn vị ' || i AS unit_name "
+                f"FROM range({rows}) t(i)")
+    return con
+
+
+def _count_in_new_process(path) -> int:
+    code = "import sys, duckdb; print(duckdb.connect(sys.argv[1], read_only=True).sql('SELECT count(*) FROM marts.units').fetchall()[0][0])"
+    return int(subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout)
+
+
+def _header_version(path) -> int:
+    with open(path, "rb") as fh:
+        header = fh.read(20)
+    assert header[8:12] == b"DUCK"
+    return struct.unpack("<Q", header[12:20])[0]
+
+
+def test_refresh_succeeds_while_a_reader_holds_the_file_and_the_reader_keeps_its_snapshot(tmp_path):
+    target = tmp_path / "warehouse" / "cchc.duckdb"
+    assert publish(_state(tmp_path, 3), target) == {"units": 3}
+    # an inspector's tool: another process holding a read-only connection
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(target)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "3"
+        assert publish(_state(tmp_path, 5), target) == {"units": 5}  # no lock error although the reader is open
+        assert _count_in_new_process(target) == 5, "a new connection sees the new data"
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "3", "the open reader keeps its consistent snapshot"
+    finally:
+        reader.kill()
+        reader.wait()
+    assert not list(target.parent.glob("*.new*")), "no staging file is left behind"
+
+
+def test_published_file_has_vietnamese_comments_and_a_1x_storage_version(tmp_path):
+    target = tmp_path / "cchc.duckdb"
+    publish(_state(tmp_path, 2), target)
+    with duckdb.connect(str(target), read_only=True) as con:
+        table_comment = con.sql("SELECT comment FROM duckdb_tables() WHERE table_name = 'units'").fetchall()[0][0]
+        column_comment = con.sql("SELECT comment FROM duckdb_columns() WHERE table_name = 'units' "
+                                 "AND column_name = 'unit_code'").fetchall()[0][0]
+    assert "đơn vị" in table_comment.lower() and "Mã định danh" in column_comment
+    assert 64 <= _header_version(target) <= 68, "DuckDB 1.x tools read storage versions 64 to 68"
+
+
+def test_a_failed_publish_leaves_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "cchc.duckdb"
+    publish(_state(tmp_path, 2), target)
+
+    calls = []
+    original = storage.publish._quote
+
+    def broken(text):  # fails after the new file was attached and its table copied
+        calls.append(text)
+        if len(calls) > 1:
+            raise RuntimeError("disk full")
+        return original(text)
+
+    monkeypatch.setattr(storage.publish, "_quote", broken)
+    with pytest.raises(RuntimeError):
+        publish(_state(tmp_path, 7), target)
+    assert _count_in_new_process(target) == 2
+
+
+def test_nothing_to_publish_is_an_error_not_an_empty_file(tmp_path):
+    target = tmp_path / "cchc.duckdb"
+    publish(_state(tmp_path, 2), target)
+    empty = duckdb.connect(str(tmp_path / "empty.duckdb"))
+    with pytest.raises(RuntimeError, match="no marts tables"):
+        publish(empty, target)
+    assert _count_in_new_process(target) == 2
