@@ -43,6 +43,11 @@ def run_failures(result) -> dict[str, str]:
             continue
         label = (event.step_key or "resources").removeprefix("raw__")
         failures[label] = readable_error(error)
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            rows = evaluation.metadata.get("offending_rows")
+            failures[f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = (
+                f"failed on {rows.value if rows else '?'} rows; the warehouse was not published")
     return failures
 
 
@@ -60,14 +65,24 @@ def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:
     with (instance or _instance()) as inst:
         result = job.execute_in_process(instance=inst, raise_on_error=False,
                                         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-        print(f"\nRefresh {'succeeded' if result.success else 'FAILED'} in {time.perf_counter() - began:.1f} s "
+        failures = run_failures(result)
+        ok = result.success and not failures
+        print(f"\nRefresh {'succeeded' if ok else 'FAILED'} in {time.perf_counter() - began:.1f} s "
               f"(run {result.run_id[:8]})", file=out)
+        marts = []
         for event in result.get_asset_materialization_events():
             mat = event.materialization
+            key = mat.asset_key.to_user_string()
             md = {k: v.value for k, v in mat.metadata.items()}
-            print(f"  {mat.asset_key.to_user_string():<14} fetched {md.get('rows_fetched', 0):>9,}  "
-                  f"new {md.get('rows_new', 0):>9,}  updated {md.get('rows_updated', 0):>8,}  "
-                  f"rejected {md.get('rows_rejected', 0):>5,}", file=out)
-        for label, message in run_failures(result).items():
+            if key.startswith("raw/"):
+                print(f"  {key:<14} fetched {md.get('rows_fetched', 0):>9,}  new {md.get('rows_new', 0):>9,}  "
+                      f"updated {md.get('rows_updated', 0):>8,}  rejected {md.get('rows_rejected', 0):>5,}", file=out)
+            elif key.startswith("marts/"):
+                marts.append(f"{key.removeprefix('marts/')} {md.get('rows', 0):,}")
+            elif key == "published/warehouse":
+                print(f"  published      {md['path']} ({md['size_mb']} MB)", file=out)
+        if marts:
+            print("  marts          " + ", ".join(marts), file=out)
+        for label, message in failures.items():
             print(f"  {label}: {message}", file=out)
-        return 0 if result.success else 1
+        return 0 if result.success and not failures else 1

@@ -12,9 +12,33 @@ from pipelines.run import refresh
 
 def test_definitions_load_with_the_expected_assets_and_job():
     dg.Definitions.validate_loadable(defs)
+    from storage.sqlmodels import discover
+
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert keys == {"raw/directory", "raw/qlvb", "raw/baocao", "raw/motcua", "raw/nhiemvu", "raw/donthu"}
+    raw = {"raw/directory", "raw/qlvb", "raw/baocao", "raw/motcua", "raw/nhiemvu", "raw/donthu"}
+    models = {ref.replace(".", "/") for ref in discover()}
+    assert keys == raw | models | {"published/warehouse"}
+    assert {"marts/unit_signals_monthly", "marts/findings", "marts/inspection_priority", "marts/units",
+            "marts/signal_catalog", "marts/unresolved_units", "marts/source_health"} <= keys
     assert defs.resolve_job_def("refresh").executor_def is dg.in_process_executor
+
+
+def test_model_dependencies_are_read_from_the_sql():
+    graph = defs.resolve_asset_graph()
+    parents = {k.to_user_string() for k in graph.get(dg.AssetKey(["marts", "findings"])).parent_keys}
+    assert parents == {"intermediate/int_signal_records", "marts/signal_catalog"}
+    raw_parents = {k.to_user_string() for k in graph.get(dg.AssetKey(["staging", "stg_motcua_dossiers"])).parent_keys}
+    assert raw_parents == {"raw/motcua"}
+    published = {k.to_user_string() for k in graph.get(dg.AssetKey(["published", "warehouse"])).parent_keys}
+    assert published == {k for k in (k.to_user_string() for k in graph.get_all_asset_keys()) if k.startswith("marts/")}
+
+
+def test_blocking_checks_guard_the_marts():
+    checks = {(c.asset_key.to_user_string(), c.name) for c in defs.resolve_asset_graph().asset_check_keys}
+    assert ("marts/findings", "identity_with_monthly") in checks
+    assert ("marts/inspection_priority", "ranks_1_to_n") in checks
+    assert ("marts/unit_signals_monthly", "ratios_within_0_1") in checks
+    assert len(checks) == 13
 
 
 def test_every_raw_asset_writes_through_the_single_writer_pool():

@@ -8,14 +8,14 @@
 -- intermediate.int_agency_units; a petition whose agency does not resolve is left out.
 WITH petitions AS (
     SELECT p.*,
-           'Đơn' || coalesce(' số ' || nullif(trim(p.so_vao_so), ''), '') || ' (mã ' || CAST(p.id AS VARCHAR) || ')'
-               AS label,
+           coalesce('Đơn số ' || nullif(trim(p.so_vao_so), '') || ' (mã ' || CAST(p.id AS VARCHAR) || ')',
+                    'Đơn mã ' || CAST(p.id AS VARCHAR)) AS label,
            -- Law on Complaints 2011 art. 28 and 37, Law on Denunciations 2018 art. 30
            CASE WHEN p.loai_don = 'TO_CAO' THEN 30 + 30 * p.so_lan_gia_han
                 WHEN p.lan_giai_quyet = 2 AND p.vung_kho_khan THEN CASE WHEN p.phuc_tap THEN 70 ELSE 60 END
                 WHEN p.lan_giai_quyet = 2 THEN CASE WHEN p.phuc_tap THEN 60 ELSE 45 END
                 WHEN p.vung_kho_khan THEN CASE WHEN p.phuc_tap THEN 60 ELSE 45 END
-                ELSE CASE WHEN p.phuc_tap THEN 45 ELSE 30 END END AS legal_days
+                ELSE CASE WHEN p.phuc_tap THEN 45 ELSE 30 END END::INTEGER AS legal_days
     FROM staging.stg_donthu_petitions p
 ), handling AS (
     SELECT a.unit_code, p.id, p.ngay_nhan + 10 AS event_date,
