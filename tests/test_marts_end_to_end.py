@@ -113,3 +113,75 @@ def test_reporting_on_time_agrees_with_an_independent_computation(published):
         num[cell] += bool(first) and first <= due
     assert den
     assert _marts(path, "BAOCAO_NOP_DUNG_HAN") == {c: (num[c], den[c]) for c in den}
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+count = lambda: con.sql("SELECT sum(records_loaded) FROM marts.source_health").fetchall()[0][0]
+print(count(), flush=True)
+sys.stdin.readline()
+print(count(), flush=True)
+"""
+
+
+def _new_process_count(path) -> int:
+    import subprocess
+    import sys
+
+    code = ("import sys, duckdb; print(duckdb.connect(sys.argv[1], read_only=True)"
+            ".sql('SELECT sum(records_loaded) FROM marts.source_health').fetchall()[0][0])")
+    return int(subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                              check=True).stdout)
+
+
+def test_a_refresh_while_an_inspector_reads_succeeds_and_the_reader_keeps_its_snapshot(published):
+    import subprocess
+    import sys
+
+    from simulator.timeutil import DAY
+
+    city, _code, _out, path = published
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        before = int(reader.stdout.readline())
+        city.world.advance(DAY)  # new records, so the new file differs
+        mp = pytest.MonkeyPatch()
+        for name, value in city.env.items():
+            mp.setenv(name, value)
+        mp.chdir(city.workdir)
+        out = io.StringIO()
+        assert refresh(out=out, instance=dg.DagsterInstance.ephemeral()) == 0, out.getvalue()
+        mp.undo()
+        after = _new_process_count(path)
+        assert after > before, "a new connection sees the new data"
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert int(reader.stdout.readline()) == before, "the open reader keeps its consistent snapshot"
+    finally:
+        reader.kill()
+        reader.wait()
+
+
+def test_a_failing_blocking_check_stops_publishing(published, monkeypatch):
+    from pipelines.assets import RAW_ASSETS
+    from pipelines.checks import MartCheck, mart_check
+    from pipelines.publish import published_warehouse
+    from pipelines.resources import CitySources
+    from pipelines.run import run_failures
+    from pipelines.transform import MODEL_ASSETS
+
+    city, _code, _out, path = published
+    for name, value in city.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(city.workdir)
+    stamp = path.stat().st_mtime_ns
+    wrong = mart_check(MartCheck("units", "always_wrong", "A check that finds a problem.", "SELECT 1 AS problem"))
+    result = dg.materialize([*RAW_ASSETS, *MODEL_ASSETS, published_warehouse, wrong],
+                            resources={"city": CitySources()}, instance=dg.DagsterInstance.ephemeral(),
+                            raise_on_error=False)
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "marts/units" in materialized and "published/warehouse" not in materialized
+    assert path.stat().st_mtime_ns == stamp, "the published file was not touched"
+    assert any("always_wrong" in label for label in run_failures(result))
