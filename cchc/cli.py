@@ -7,6 +7,7 @@ import sys
 
 from dotenv import load_dotenv
 
+from connectors.errors import PipelineError
 from simulator import cli as simulator_cli
 
 
@@ -19,6 +20,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_check_sources)
     refresh = sub.add_parser("refresh", help="run the whole pipeline once, in process (what the schedule runs)")
     refresh.set_defaults(func=_refresh)
+    ui = sub.add_parser("ui", help="the Dagster UI and daemon on this project (schedule, sensors, run queue)")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=lambda a: __import__("cchc.ui", fromlist=["run_ui"]).run_ui(a.host, a.port))
+    sql = sub.add_parser("sql", help="a read-only SQL shell on the published warehouse")
+    sql.add_argument("-c", "--command", default=None, help="run one statement and exit")
+    sql.set_defaults(func=lambda a: __import__("cchc.sql_shell", fromlist=["run_sql"]).run_sql(a.command))
     return parser
 
 
@@ -39,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ValueError as exc:
+    except (ValueError, PipelineError) as exc:
         print(f"cchc: {exc}", file=sys.stderr)
         return 2
 

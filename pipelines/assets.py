@@ -5,9 +5,11 @@ import resource
 
 import dagster as dg
 
+from connectors.errors import PipelineError
 from connectors.registry import DONTHU, GATEWAY_SOURCES
 from connectors.source import DatabaseSource, GatewaySource
 from connectors.sync import SyncResult, run_sync
+from pipelines.freshness import SOURCE_FRESHNESS
 from pipelines.resources import CitySources
 
 WRITER_POOL = "duckdb_writer"  # one DuckDB writer at a time
@@ -34,23 +36,34 @@ def _metadata(result: SyncResult, held: dict[str, int]) -> dict:
     return meta
 
 
+OWNERS = {"directory": "team:van-phong-ubnd-tp", "qlvb": "team:van-phong-ubnd-tp",
+          "baocao": "team:van-phong-ubnd-tp", "motcua": "team:van-phong-ubnd-tp",
+          "nhiemvu": "team:van-phong-ubnd-tp", "donthu": "team:thanh-tra-tp"}
+
+
 def _sync(context: dg.AssetExecutionContext, city: CitySources, source, fetch_factory) -> dg.MaterializeResult:
     settings = city.settings
-    with city.state() as state, fetch_factory() as (fetch, stats):
-        result = run_sync(state, source.system, source.tables, fetch, start_day=settings.sync_start,
-                          lookback_days=settings.lookback_days, windowed=source.windowed)
-        result.source_stats.update(stats)
-        held = {t: state.count(t) for t in source.tables}
+    try:
+        with city.state() as state, fetch_factory() as (fetch, stats):
+            result = run_sync(state, source.system, source.tables, fetch, start_day=settings.sync_start,
+                              lookback_days=settings.lookback_days, windowed=source.windowed)
+            result.source_stats.update(stats)
+            held = {t: state.count(t) for t in source.tables}
+    except PipelineError as exc:
+        # the one line an operator needs, above Dagster's stack trace; nothing was written for this system
+        context.log.error(f"{source.system} sync failed, nothing written: {exc}")
+        raise
     if result.stats.rejected:
         context.log.warning(f"{source.system}: {result.stats.rejected} records rejected (see meta.rejects)")
     return dg.MaterializeResult(metadata=_metadata(result, held))
 
 
 def gateway_asset(source: GatewaySource) -> dg.AssetsDefinition:
-    @dg.asset(key=["raw", source.system], group_name="raw", pool=WRITER_POOL, kinds={"duckdb", "api"},
+    @dg.asset(key=["raw", source.system], group_name=f"raw_{source.system}", pool=WRITER_POOL, kinds={"duckdb", "api"},
               description=f"{source.title_vi}: raw records merged by key from the city gateway "
                           f"(`{source.table}`). {'Snapshot read whole every run.' if not source.windowed else 'Incremental by update time with a lookback.'}",
-              tags={"system": source.system, "layer": "raw"})
+              tags={"system": source.system, "layer": "raw"}, owners=[OWNERS[source.system]],
+              freshness_policy=SOURCE_FRESHNESS)
     def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
         from contextlib import contextmanager
 
@@ -65,10 +78,11 @@ def gateway_asset(source: GatewaySource) -> dg.AssetsDefinition:
 
 
 def database_asset(source: DatabaseSource) -> dg.AssetsDefinition:
-    @dg.asset(key=["raw", source.system], group_name="raw", pool=WRITER_POOL, kinds={"duckdb", "sql"},
+    @dg.asset(key=["raw", source.system], group_name=f"raw_{source.system}", pool=WRITER_POOL, kinds={"duckdb", "sql"},
               description=f"{source.title_vi}: agencies, petitions and citizen-reception sessions read from the "
                           "Inspectorate's database (read-only, streamed), merged by key.",
-              tags={"system": source.system, "layer": "raw"})
+              tags={"system": source.system, "layer": "raw"}, owners=[OWNERS[source.system]],
+              freshness_policy=SOURCE_FRESHNESS)
     def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
         from contextlib import contextmanager
 

@@ -34,15 +34,21 @@ def readable_error(error) -> str:
     return f"{last.cls_name}: {last.message.strip().splitlines()[0] if last.message.strip() else ''}"
 
 
-def run_failures(result) -> dict[str, str]:
-    """Every failure of a run, by step (or resource), as one readable line each."""
+def run_failures_from_events(events) -> dict[str, str]:
+    """Step and resource failures, by step (or resource), as one readable line each."""
     failures = {}
-    for event in result.all_events:
+    for event in events:
         error = getattr(event.event_specific_data, "error", None)
         if error is None or event.event_type_value not in ("STEP_FAILURE", "RESOURCE_INIT_FAILURE"):
             continue
         label = (event.step_key or "resources").removeprefix("raw__")
         failures[label] = readable_error(error)
+    return failures
+
+
+def run_failures(result) -> dict[str, str]:
+    """Every failure of a run: failed steps and resources, and failed blocking checks."""
+    failures = run_failures_from_events(result.all_events)
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
             rows = evaluation.metadata.get("offending_rows")
@@ -85,4 +91,11 @@ def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:
             print("  marts          " + ", ".join(marts), file=out)
         for label, message in failures.items():
             print(f"  {label}: {message}", file=out)
+        if failures and any(not label.startswith("check ") for label in failures):
+            from connectors.settings import Settings
+            from pipelines.health import publish_failure_health
+
+            if publish_failure_health(Settings.from_env()):
+                print("  published      marts.source_health updated with the failure; other marts unchanged",
+                      file=out)
         return 0 if result.success and not failures else 1

@@ -23,15 +23,21 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
-    """Copy every marts table of `con` into a fresh file and replace `target` with it."""
+def publish(con: duckdb.DuckDBPyConnection, target: Path, sources: dict[str, str] | None = None) -> dict[str, int]:
+    """Copy every marts table of `con` into a fresh file and replace `target` with it.
+
+    `sources` maps a published table to the relation it is copied from (default: `marts.<table>`).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(target.name + ".new")
     for leftover in (staging, Path(str(staging) + ".wal")):
         leftover.unlink(missing_ok=True)
     comments = tomllib.loads(COMMENTS.read_text(encoding="utf-8"))
-    tables = [t for (t,) in con.sql("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-                                    "AND schema_name = 'marts' ORDER BY table_name").fetchall()]
+    if sources is None:
+        sources = {t: f"marts.{t}" for (t,) in con.sql(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'marts' ORDER BY table_name").fetchall()}
+    tables = sorted(sources)
     if not tables:
         raise RuntimeError("there are no marts tables to publish; the published file was left as it was")
     counts = {}
@@ -39,7 +45,7 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
     try:
         con.execute("CREATE SCHEMA publish_target.marts")
         for table in tables:
-            con.execute(f"CREATE TABLE publish_target.marts.{table} AS SELECT * FROM marts.{table}")
+            con.execute(f"CREATE TABLE publish_target.marts.{table} AS SELECT * FROM {sources[table]}")
             counts[table] = con.execute(f"SELECT count(*) FROM publish_target.marts.{table}").fetchall()[0][0]
             notes = comments.get(table, {})
             if "table" in notes:
@@ -55,3 +61,25 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
         raise RuntimeError(f"publishing left a write-ahead log beside {staging.name}; the file was not swapped in")
     os.replace(staging, target)
     return counts
+
+
+def republish_health(con: duckdb.DuckDBPyConnection, target: Path, health_sql: str) -> bool:
+    """After a failed refresh: the published marts stay exactly as they were, only `source_health` is
+    recomputed, so inspectors see which source failed and since when. False when nothing is published yet."""
+    if not target.exists():
+        return False
+    con.execute(f"ATTACH {_quote(str(target))} AS previous (READ_ONLY)")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fresh_source_health AS {health_sql}")
+        tables = [t for (t,) in con.sql("SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous' "
+                                        "AND schema_name = 'marts'").fetchall()]
+        sources = {t: f"previous.marts.{t}" for t in tables}
+        sources["source_health"] = "temp.fresh_source_health"
+        # copy into memory first: the previous file must be detached before it is replaced
+        for table, relation in list(sources.items()):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE republish_{table} AS SELECT * FROM {relation}")
+            sources[table] = f"temp.republish_{table}"
+    finally:
+        con.execute("DETACH previous")
+    publish(con, target, sources)
+    return True
