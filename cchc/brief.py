@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import calendar
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -165,6 +164,12 @@ class BriefData:
 # --- reading the published file -------------------------------------------------------------------------
 
 
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """The first row or None; fetches the whole result, so the connection is free for the next query."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     """The published file, read-only; a missing file is the operator's cue to run a refresh."""
     if not path.is_file():
@@ -185,7 +190,7 @@ def _unit_from_row(con: duckdb.DuckDBPyConnection, row: tuple) -> Unit:
     code, name, unit_type, parent, valid_from, valid_to = row
     parent_name = None
     if parent:
-        found = con.execute("SELECT unit_name FROM marts.units WHERE unit_code = ?", [parent]).fetchone()
+        found = fetch_one(con, "SELECT unit_name FROM marts.units WHERE unit_code = ?", [parent])
         parent_name = found[0] if found else None
     return Unit(code, name, unit_type, parent, parent_name, valid_from, valid_to)
 
@@ -193,7 +198,7 @@ def _unit_from_row(con: duckdb.DuckDBPyConnection, row: tuple) -> Unit:
 def find_unit(con: duckdb.DuckDBPyConnection, query: str) -> Unit:
     """By exact `unit_code`, else by exact name (case-insensitive, NFC, accents count)."""
     columns = "unit_code, unit_name, unit_type, parent_unit_code, valid_from, valid_to"
-    row = con.execute(f"SELECT {columns} FROM marts.units WHERE unit_code = ?", [query.strip()]).fetchone()
+    row = fetch_one(con, f"SELECT {columns} FROM marts.units WHERE unit_code = ?", [query.strip()])
     if row:
         return _unit_from_row(con, row)
     key = name_key(query)
@@ -235,7 +240,7 @@ def report_window(con: duckdb.DuckDBPyConnection, today: date, months: int) -> W
 
     The as-of date is `today` when that month is the current one (the file was built this month), otherwise
     the last day of the file's latest month; the summary sheet says which."""
-    latest = con.execute("SELECT max(period) FROM marts.unit_signals_monthly").fetchone()[0]
+    latest = fetch_one(con, "SELECT max(period) FROM marts.unit_signals_monthly")[0]
     current = month_start(today)
     if latest is None:
         end, as_of, reason = current, today, "hôm nay (tệp chưa có số liệu theo tháng)"
@@ -262,9 +267,9 @@ def read_signals(con: duckdb.DuckDBPyConnection) -> list[Signal]:
 
 
 def read_priority(con: duckdb.DuckDBPyConnection, unit_code: str) -> Priority | None:
-    row = con.execute("SELECT rank, risk_score, signals_evaluated, top_reasons, "
-                      "(SELECT count(*) FROM marts.inspection_priority) "
-                      "FROM marts.inspection_priority WHERE unit_code = ?", [unit_code]).fetchone()
+    row = fetch_one(con, "SELECT rank, risk_score, signals_evaluated, top_reasons, "
+                         "(SELECT count(*) FROM marts.inspection_priority) "
+                         "FROM marts.inspection_priority WHERE unit_code = ?", [unit_code])
     if row is None:
         return None
     rank, score, evaluated, reasons, ranked = row
@@ -283,7 +288,8 @@ def read_brief_data(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window) 
         "SELECT period, signal_code, system, source_record_id, event_date, detail_vi FROM marts.findings "
         "WHERE unit_code = ? AND period BETWEEN ? AND ? ORDER BY period DESC, signal_code, source_record_id",
         bounds).fetchall()
-    last_sync = con.execute("SELECT max(last_success_at) FROM marts.source_health").fetchone()[0]
+    last_sync = fetch_one(con, "SELECT max(last_success_at) FROM marts.source_health")[0]
+    last_sync = last_sync.replace(microsecond=0) if last_sync else None
     return BriefData(unit, window, read_signals(con), read_priority(con, unit.code), monthly, findings, last_sync)
 
 
@@ -363,7 +369,7 @@ def write_overview(ws: Worksheet, data: BriefData, pooled: list[Pooled]) -> None
         ("Hiệu lực đến ngày", unit.valid_to or "— (đang hoạt động)", DATE_FORMAT),
         ("Tình trạng", _status_text(unit, window.as_of), None),
         ("Ngày số liệu", window.as_of, DATE_FORMAT),
-        ("Ngày số liệu là", window.as_of_reason, None),
+        ("Cách xác định ngày số liệu", window.as_of_reason, None),
         ("Kỳ đánh giá", f"từ tháng {window.first:%m/%Y} đến tháng {window.last:%m/%Y} "
                         f"({len(window.months)} tháng)", None),
         ("Lần đồng bộ dữ liệu gần nhất", data.last_sync or "—", DATETIME_FORMAT),
@@ -435,7 +441,6 @@ def write_overview(ws: Worksheet, data: BriefData, pooled: list[Pooled]) -> None
     for note in notes:
         ws.cell(row=row, column=1, value=note).font = Font(italic=True)
         row += 1
-    ws.freeze_panes = None
     _set_widths(ws, {1: 30, 2: 48, 3: 16, 4: 18, 5: 10, 6: 10, 7: 16, 8: 12, 9: 12, 10: 12})
     ws.row_dimensions[header_row].height = 32
 

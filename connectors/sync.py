@@ -6,6 +6,8 @@ Every system goes through `run_sync`; they differ only in how pages are fetched 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -96,14 +98,16 @@ def run_sync(store: StateStore, system: str, tables: list[str], fetch: Fetch, *,
     lo, hi = sync_window(store.cursor(system) if windowed else None, start_day, lookback_days, now)
     writer = store.begin_sync(system, specs)
     sinks = {t.name: RecordSink(writer, t) for t in specs}
+    pages = _Prefetch(fetch(lo, hi))
     try:
-        for table, page in fetch(lo, hi):
+        for table, page in pages:
             sinks[table].add(page)
         for sink in sinks.values():
             sink.flush()
         fetched = sum(s.fetched for s in sinks.values())
         stats = writer.commit(cursor=hi, window=(lo, hi), started_at=now, fetched=fetched)
     except BaseException as exc:
+        pages.close()
         summary = f"{type(exc).__name__}: {exc}"
         _safely(writer.drop_staging)
         _safely(lambda: store.record_failure(system, now, (lo, hi), summary))
@@ -113,6 +117,54 @@ def run_sync(store: StateStore, system: str, tables: list[str], fetch: Fetch, *,
              system, lo.isoformat(), hi.isoformat(), stats.fetched, stats.staged, stats.rejected, stats.inserted,
              stats.replaced, result.seconds)
     return result
+
+
+class _Prefetch:
+    """Fetch pages in a background thread while the caller validates and stages the previous ones.
+
+    The gateway and the network work while Python validates: a bounded queue keeps memory flat, and an
+    error in the fetching thread is raised in the caller at the point the page would have arrived.
+    """
+
+    _DONE = object()
+
+    def __init__(self, pages: Iterator, depth: int = 3):
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(pages,), name="cchc-prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self, pages: Iterator) -> None:
+        try:
+            for page in pages:
+                while not self._stop.is_set():
+                    try:
+                        self._queue.put((page, None), timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if self._stop.is_set():
+                    return
+            self._queue.put((self._DONE, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            self._queue.put((self._DONE, exc))
+
+    def __iter__(self):
+        while True:
+            item, error = self._queue.get()
+            if error is not None:
+                raise error
+            if item is self._DONE:
+                return
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                self._thread.join(timeout=0.1)
 
 
 def _safely(action: Callable[[], object]) -> None:

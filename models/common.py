@@ -122,8 +122,27 @@ def _time_parts(s: str, sep: str, what: str) -> tuple[int, int, int, int, int, i
 # --------------------------------------------------------------------------- public parsers
 
 
+# Fast paths: the exact shapes the sources send, parsed by the C implementations. Anything else (or
+# a value they refuse) falls through to the careful parsers below, which give the precise reason.
+
+
+def _iso_shape(s: str) -> bool:
+    return s[4] == "-" and s[7] == "-" and s.isascii()
+
+
+def _time_shape(s: str, sep: str) -> bool:
+    return s[10] == sep and s[13] == ":" and s[16] == ":" and _iso_shape(s)
+
+
 def parse_ddmmyyyy(s: str) -> date:
     """``dd/MM/yyyy`` (nhiemvu) → ``date``."""
+    if type(s) is str and len(s) == 10 and s[2] == "/" and s[5] == "/" and s.isascii():
+        d, m, y = s[0:2], s[3:5], s[6:10]
+        if (d + m + y).isdigit() and MIN_YEAR <= int(y) <= MAX_YEAR:
+            try:
+                return date(int(y), int(m), int(d))
+            except ValueError:
+                pass
     s = _require_text(s)
     if len(s) != 10 or s[2] != "/" or s[5] != "/":
         raise ValueError("expected dd/MM/yyyy")
@@ -138,6 +157,12 @@ def parse_compact_local(s: str) -> datetime:
 
     ``""`` is *not* accepted here; the motcua fields map ``""`` to None before calling this.
     """
+    if type(s) is str and len(s) == 14 and s.isascii() and s.isdigit() and MIN_YEAR <= int(s[0:4]) <= MAX_YEAR:
+        try:
+            return datetime(int(s[0:4]), int(s[4:6]), int(s[6:8]), int(s[8:10]), int(s[10:12]), int(s[12:14]),
+                            tzinfo=ICT)
+        except ValueError:
+            pass
     s = _require_text(s)
     if len(s) != 14 or not _digits(s):
         raise ValueError("expected yyyyMMddHHmmss")
@@ -148,6 +173,14 @@ def parse_compact_local(s: str) -> datetime:
 
 def parse_utc_z(s: str) -> datetime:
     """``YYYY-MM-DDTHH:MM:SS[.f]Z`` (baocao) → aware ``datetime`` in UTC."""
+    if type(s) is str and len(s) == 20 and s[19] == "Z" and _time_shape(s, "T"):
+        try:
+            dt = datetime.fromisoformat(s[:19]).replace(tzinfo=UTC)
+        except ValueError:
+            pass
+        else:
+            if MIN_YEAR <= dt.year <= MAX_YEAR:
+                return dt
     s = _require_text(s)
     what = "UTC time YYYY-MM-DDTHH:MM:SSZ"
     y, mo, d, h, mi, sec, us, end = _time_parts(s, "T", what)
@@ -186,6 +219,16 @@ def parse_iso_offset(s: str) -> datetime:
     A value without an offset is rejected: it would be a guess whether it is local or UTC.
     The offset is kept as given (instants compare correctly whatever the offset).
     """
+    if type(s) is str and len(s) == 25 and s[22] == ":" and s[19] in "+-" and _time_shape(s, "T"):
+        tz = _OFFSETS.get(s[19:])
+        if tz is not None:
+            try:
+                dt = datetime.fromisoformat(s[:19]).replace(tzinfo=tz)
+            except ValueError:
+                pass
+            else:
+                if MIN_YEAR <= dt.year <= MAX_YEAR:
+                    return dt
     s = _require_text(s)
     what = "ISO 8601 time with offset"
     y, mo, d, h, mi, sec, us, end = _time_parts(s, "T", what)
@@ -195,6 +238,14 @@ def parse_iso_offset(s: str) -> datetime:
 
 def parse_iso_date(s: str) -> date:
     """``YYYY-MM-DD`` → ``date``."""
+    if type(s) is str and len(s) == 10 and _iso_shape(s) and (s[0:4] + s[5:7] + s[8:10]).isdigit():
+        try:
+            d = date.fromisoformat(s)
+        except ValueError:
+            pass
+        else:
+            if MIN_YEAR <= d.year <= MAX_YEAR:
+                return d
     s = _require_text(s)
     if len(s) != 10:
         raise ValueError("expected YYYY-MM-DD")
@@ -203,6 +254,14 @@ def parse_iso_date(s: str) -> date:
 
 def parse_local_naive(s: str) -> datetime:
     """``yyyy-MM-dd HH:mm:ss[.f]`` local time without zone (nhiemvu) → aware ``datetime`` in ICT."""
+    if type(s) is str and len(s) == 19 and _time_shape(s, " "):
+        try:
+            dt = datetime.fromisoformat(s).replace(tzinfo=ICT)
+        except ValueError:
+            pass
+        else:
+            if MIN_YEAR <= dt.year <= MAX_YEAR:
+                return dt
     s = _require_text(s)
     what = "yyyy-MM-dd HH:mm:ss"
     y, mo, d, h, mi, sec, us, end = _time_parts(s, " ", what)

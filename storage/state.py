@@ -167,8 +167,10 @@ class SyncWriter:
         """Append validated rows (model.to_row() dicts) to the table's staging."""
         if not rows:
             return
-        spec = self.tables[table]
-        batch = pa.Table.from_pylist(rows, schema=spec.arrow_schema).append_column("_seq", self._next_seq(len(rows)))
+        schema = self.tables[table].arrow_schema
+        # column by column: several times faster than from_pylist for the nested lists of the one-stop shop
+        columns = {name: [row[name] for row in rows] for name in schema.names}
+        batch = pa.Table.from_pydict(columns, schema=schema).append_column("_seq", self._next_seq(len(rows)))
         self.con.register("_batch", batch)
         try:
             self.con.execute(f"INSERT INTO stage.{table} BY NAME SELECT * FROM _batch")
