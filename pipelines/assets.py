@@ -58,42 +58,26 @@ def _sync(context: dg.AssetExecutionContext, city: CitySources, source, fetch_fa
     return dg.MaterializeResult(metadata=_metadata(result, held))
 
 
-def gateway_asset(source: GatewaySource) -> dg.AssetsDefinition:
-    @dg.asset(key=["raw", source.system], group_name=f"raw_{source.system}", pool=WRITER_POOL, kinds={"duckdb", "api"},
-              description=f"{source.title_vi}: raw records merged by key from the city gateway "
-                          f"(`{source.table}`). {'Snapshot read whole every run.' if not source.windowed else 'Incremental by update time with a lookback.'}",
+def _description(source) -> str:
+    if isinstance(source, DatabaseSource):
+        return (f"{source.title_vi}: agencies, petitions and citizen-reception sessions read from the "
+                "Inspectorate's database (read-only, streamed), merged by key.")
+    how = "Incremental by update time with a lookback." if source.windowed else "Snapshot read whole every run."
+    return f"{source.title_vi}: raw records merged by key from the city gateway (`{source.table}`). {how}"
+
+
+def raw_asset(source: GatewaySource | DatabaseSource) -> dg.AssetsDefinition:
+    """One sync asset per source system; the gateway and the database differ only in how they open."""
+    kind = "sql" if isinstance(source, DatabaseSource) else "api"
+
+    @dg.asset(key=["raw", source.system], group_name=f"raw_{source.system}", pool=WRITER_POOL,
+              kinds={"duckdb", kind}, description=_description(source),
               tags={"system": source.system, "layer": "raw"}, owners=[OWNERS[source.system]],
               freshness_policy=SOURCE_FRESHNESS)
     def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
-        from contextlib import contextmanager
-
-        @contextmanager
-        def fetch_factory():
-            with city.gateway_client() as client:
-                yield source.fetch(client), client.stats
-
-        return _sync(context, city, source, fetch_factory)
+        return _sync(context, city, source, lambda: city.open_source(source))
 
     return _asset
 
 
-def database_asset(source: DatabaseSource) -> dg.AssetsDefinition:
-    @dg.asset(key=["raw", source.system], group_name=f"raw_{source.system}", pool=WRITER_POOL, kinds={"duckdb", "sql"},
-              description=f"{source.title_vi}: agencies, petitions and citizen-reception sessions read from the "
-                          "Inspectorate's database (read-only, streamed), merged by key.",
-              tags={"system": source.system, "layer": "raw"}, owners=[OWNERS[source.system]],
-              freshness_policy=SOURCE_FRESHNESS)
-    def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
-        from contextlib import contextmanager
-
-        @contextmanager
-        def fetch_factory():
-            with city.donthu_source() as database:
-                yield source.fetch(database), {}
-
-        return _sync(context, city, source, fetch_factory)
-
-    return _asset
-
-
-RAW_ASSETS = [gateway_asset(s) for s in GATEWAY_SOURCES] + [database_asset(DONTHU)]
+RAW_ASSETS = [raw_asset(s) for s in (*GATEWAY_SOURCES, DONTHU)]

@@ -6,7 +6,7 @@ the simulator, in tests and against the real systems.
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import dagster as dg
 from pydantic import PrivateAttr
@@ -59,6 +59,18 @@ class CitySources(dg.ConfigurableResource):
         from connectors.donthu import DonThuSource
 
         return DonThuSource(self._database_url)
+
+    @contextmanager
+    def open_source(self, source):
+        """(fetch, stats) for a source: the gateway client or the read-only database connection."""
+        from connectors.source import DatabaseSource
+
+        if isinstance(source, DatabaseSource):
+            with self.donthu_source() as database:
+                yield source.fetch(database), {}
+        else:
+            with self.gateway_client() as client:
+                yield source.fetch(client), client.stats
 
     def state(self) -> StateStore:
         return StateStore(self._settings.state_path)

@@ -158,6 +158,13 @@ class SyncWriter:
         self.con.execute(f"CREATE OR REPLACE TABLE stage.rejects_{system} (source_table VARCHAR, record_key VARCHAR, "
                          "record_id VARCHAR, reason VARCHAR, _seq BIGINT)")
 
+    def _insert(self, table: str, batch: pa.Table) -> None:
+        self.con.register("_batch", batch)
+        try:
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")
+        finally:
+            self.con.unregister("_batch")
+
     def _next_seq(self, n: int) -> pa.Array:
         arr = pa.array(range(self._seq, self._seq + n), pa.int64())
         self._seq += n
@@ -171,11 +178,7 @@ class SyncWriter:
         # column by column: several times faster than from_pylist for the nested lists of the one-stop shop
         columns = {name: [row[name] for row in rows] for name in schema.names}
         batch = pa.Table.from_pydict(columns, schema=schema).append_column("_seq", self._next_seq(len(rows)))
-        self.con.register("_batch", batch)
-        try:
-            self.con.execute(f"INSERT INTO stage.{table} BY NAME SELECT * FROM _batch")
-        finally:
-            self.con.unregister("_batch")
+        self._insert(f"stage.{table}", batch)
         self.stats.staged += len(rows)
         self.stats.per_table[table]["staged"] += len(rows)
 
@@ -186,11 +189,7 @@ class SyncWriter:
         batch = pa.table({"source_table": [table] * len(rejects), "record_key": [r[0] for r in rejects],
                           "record_id": [r[1] for r in rejects], "reason": [r[2] for r in rejects],
                           "_seq": self._next_seq(len(rejects))}, schema=REJECT_SCHEMA)
-        self.con.register("_rejects", batch)
-        try:
-            self.con.execute(f"INSERT INTO stage.rejects_{self.system} BY NAME SELECT * FROM _rejects")
-        finally:
-            self.con.unregister("_rejects")
+        self._insert(f"stage.rejects_{self.system}", batch)
         self.stats.rejected += len(rejects)
         self.stats.per_table[table]["rejected"] += len(rejects)
 

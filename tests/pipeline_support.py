@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -9,11 +13,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import orjson
+import pytest
 
 from models import validate_record
 from models.common import ICT
 from pipelines.assets import RAW_ASSETS
 from pipelines.resources import CitySources
+from pipelines.run import refresh as run_refresh
 from simulator.donthu_db import DonThuDatabase
 from simulator.faults import FaultConfig
 from simulator.server import Credentials, Gateway, SimulatorServer
@@ -139,3 +145,55 @@ def assert_equal_to_truth(city: LiveCity, moved: set = frozenset()) -> dict[str,
 
 def today_local() -> date:
     return datetime.now(ICT).date()
+
+
+@contextmanager
+def refreshed_city(tmp: Path, days: int, scale: float):
+    """A live city, the environment pointing at it, one `cchc refresh` done: (city, exit code, output, file)."""
+    city = start_city(tmp, live_config(tmp, days=days, scale=scale))
+    patch = pytest.MonkeyPatch()
+    for name, value in city.env.items():
+        patch.setenv(name, value)
+    patch.chdir(tmp)
+    out = io.StringIO()
+    try:
+        code = run_refresh(out=out, instance=dg.DagsterInstance.ephemeral())
+        yield city, code, out.getvalue(), tmp / "warehouse" / "cchc.duckdb"
+    finally:
+        patch.undo()
+        city.close()
+
+
+_READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+ask = lambda: con.sql(sys.argv[2]).fetchall()[0][0]
+print(ask(), flush=True)
+sys.stdin.readline()
+print(ask(), flush=True)
+"""
+
+
+class Reader:
+    """An inspector's tool in another process, holding a read-only connection to the published file."""
+
+    def __init__(self, path: Path, sql: str):
+        self.proc = subprocess.Popen([sys.executable, "-c", _READER, str(path), sql], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        self.first = self.proc.stdout.readline().strip()
+
+    def again(self) -> str:
+        self.proc.stdin.write("\n")
+        self.proc.stdin.flush()
+        return self.proc.stdout.readline().strip()
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def ask_new_process(path: Path, sql: str) -> str:
+    """The answer a freshly started process gets from the published file."""
+    code = "import sys, duckdb; print(duckdb.connect(sys.argv[1], read_only=True).sql(sys.argv[2]).fetchall()[0][0])"
+    return subprocess.run([sys.executable, "-c", code, str(path), sql], capture_output=True, text=True,
+                          check=True).stdout.strip()

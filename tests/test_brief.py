@@ -3,39 +3,27 @@
 from __future__ import annotations
 
 import calendar
-import io
 import re
 import time
 import unicodedata
 from datetime import date, datetime
 
-import dagster as dg
 import duckdb
 import openpyxl
 import pytest
 
 from cchc.cli import main
 from models.common import ICT
-from pipeline_support import live_config, start_city
-from pipelines.run import refresh
+from pipeline_support import refreshed_city
 
 SHEETS = ["Tổng quan", "Xu hướng", "Bằng chứng", "Giải thích"]
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("brief")
-    city = start_city(tmp, live_config(tmp, days=40, scale=0.02))
-    mp = pytest.MonkeyPatch()
-    for name, value in city.env.items():
-        mp.setenv(name, value)
-    mp.chdir(tmp)
-    out = io.StringIO()
-    code = refresh(out=out, instance=dg.DagsterInstance.ephemeral())
-    mp.undo()
-    city.close()
-    assert code == 0, out.getvalue()
-    return tmp / "warehouse" / "cchc.duckdb"
+    with refreshed_city(tmp_path_factory.mktemp("brief"), days=40, scale=0.02) as (_city, code, output, path):
+        assert code == 0, output
+    return path
 
 
 @pytest.fixture

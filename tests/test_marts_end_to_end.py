@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from models.common import ICT
-from pipeline_support import live_config, start_city
+from pipeline_support import Reader, ask_new_process, refreshed_city
 from pipelines.run import refresh
 
 SPEC_COLUMNS = {
@@ -31,17 +31,8 @@ SPEC_COLUMNS = {
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
-    city = start_city(tmp, live_config(tmp, days=45, scale=0.02))
-    mp = pytest.MonkeyPatch()
-    for name, value in city.env.items():
-        mp.setenv(name, value)
-    mp.chdir(tmp)
-    out = io.StringIO()
-    code = refresh(out=out, instance=dg.DagsterInstance.ephemeral())
-    yield city, code, out.getvalue(), tmp / "warehouse" / "cchc.duckdb"
-    mp.undo()
-    city.close()
+    with refreshed_city(tmp_path_factory.mktemp("e2e"), days=45, scale=0.02) as result:
+        yield result
 
 
 def test_refresh_publishes_and_every_check_passes(published):
@@ -115,37 +106,16 @@ def test_reporting_on_time_agrees_with_an_independent_computation(published):
     assert _marts(path, "BAOCAO_NOP_DUNG_HAN") == {c: (num[c], den[c]) for c in den}
 
 
-READER = """
-import sys, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
-count = lambda: con.sql("SELECT sum(records_loaded) FROM marts.source_health").fetchall()[0][0]
-print(count(), flush=True)
-sys.stdin.readline()
-print(count(), flush=True)
-"""
-
-
-def _new_process_count(path) -> int:
-    import subprocess
-    import sys
-
-    code = ("import sys, duckdb; print(duckdb.connect(sys.argv[1], read_only=True)"
-            ".sql('SELECT sum(records_loaded) FROM marts.source_health').fetchall()[0][0])")
-    return int(subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
-                              check=True).stdout)
+HELD = "SELECT sum(records_loaded) FROM marts.source_health"
 
 
 def test_a_refresh_while_an_inspector_reads_succeeds_and_the_reader_keeps_its_snapshot(published):
-    import subprocess
-    import sys
-
     from simulator.timeutil import DAY
 
     city, _code, _out, path = published
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    reader = Reader(path, HELD)
     try:
-        before = int(reader.stdout.readline())
+        before = int(reader.first)
         city.world.advance(DAY)  # new records, so the new file differs
         mp = pytest.MonkeyPatch()
         for name, value in city.env.items():
@@ -154,14 +124,10 @@ def test_a_refresh_while_an_inspector_reads_succeeds_and_the_reader_keeps_its_sn
         out = io.StringIO()
         assert refresh(out=out, instance=dg.DagsterInstance.ephemeral()) == 0, out.getvalue()
         mp.undo()
-        after = _new_process_count(path)
-        assert after > before, "a new connection sees the new data"
-        reader.stdin.write("\n")
-        reader.stdin.flush()
-        assert int(reader.stdout.readline()) == before, "the open reader keeps its consistent snapshot"
+        assert int(ask_new_process(path, HELD)) > before, "a new connection sees the new data"
+        assert int(reader.again()) == before, "the open reader keeps its consistent snapshot"
     finally:
-        reader.kill()
-        reader.wait()
+        reader.close()
 
 
 def test_a_failing_blocking_check_stops_publishing(published, monkeypatch):

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from cchc.cli import main
-from pipeline_support import live_config, start_city
+from pipeline_support import refreshed_city
 from pipelines.definitions import defs
 from pipelines.run import refresh
 
@@ -99,16 +99,9 @@ def test_cchc_ui_answers_on_localhost_and_stops_cleanly(tmp_path):
 
 @pytest.fixture(scope="module")
 def city_and_warehouse(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("ops")
-    city = start_city(tmp, live_config(tmp, days=20, scale=0.01))
-    mp = pytest.MonkeyPatch()
-    for name, value in city.env.items():
-        mp.setenv(name, value)
-    mp.chdir(tmp)
-    assert refresh(out=io.StringIO(), instance=dg.DagsterInstance.ephemeral()) == 0
-    yield city, tmp / "warehouse" / "cchc.duckdb"
-    mp.undo()
-    city.close()
+    with refreshed_city(tmp_path_factory.mktemp("ops"), days=20, scale=0.01) as (city, code, output, path):
+        assert code == 0, output
+        yield city, path
 
 
 def test_cchc_sql_reads_and_cannot_write(city_and_warehouse, monkeypatch, capsys):

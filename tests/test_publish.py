@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import struct
-import subprocess
-import sys
 
 import duckdb
 import pytest
 
 import storage.publish
+from pipeline_support import Reader, ask_new_process
 from storage.publish import publish
-
-READER = """
-import sys, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
-count = lambda: con.sql("SELECT count(*) FROM marts.units").fetchall()[0][0]
-print(count(), flush=True)
-sys.stdin.readline()
-print(count(), flush=True)
-"""
 
 
 def _state(tmp_path, rows: int) -> duckdb.DuckDBPyConnection:
@@ -31,8 +21,7 @@ def _state(tmp_path, rows: int) -> duckdb.DuckDBPyConnection:
 
 
 def _count_in_new_process(path) -> int:
-    code = "import sys, duckdb; print(duckdb.connect(sys.argv[1], read_only=True).sql('SELECT count(*) FROM marts.units').fetchall()[0][0])"
-    return int(subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout)
+    return int(ask_new_process(path, "SELECT count(*) FROM marts.units"))
 
 
 def _header_version(path) -> int:
@@ -46,18 +35,14 @@ def test_refresh_succeeds_while_a_reader_holds_the_file_and_the_reader_keeps_its
     target = tmp_path / "warehouse" / "cchc.duckdb"
     assert publish(_state(tmp_path, 3), target) == {"units": 3}
     # an inspector's tool: another process holding a read-only connection
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(target)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    reader = Reader(target, "SELECT count(*) FROM marts.units")
     try:
-        assert reader.stdout.readline().strip() == "3"
+        assert reader.first == "3"
         assert publish(_state(tmp_path, 5), target) == {"units": 5}  # no lock error although the reader is open
         assert _count_in_new_process(target) == 5, "a new connection sees the new data"
-        reader.stdin.write("\n")
-        reader.stdin.flush()
-        assert reader.stdout.readline().strip() == "3", "the open reader keeps its consistent snapshot"
+        assert reader.again() == "3", "the open reader keeps its consistent snapshot"
     finally:
-        reader.kill()
-        reader.wait()
+        reader.close()
     assert not list(target.parent.glob("*.new*")), "no staging file is left behind"
 
 
