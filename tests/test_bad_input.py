@@ -1,0 +1,140 @@
+"""Bad input, record by record and page by page: each case goes to the rejects or ends in one clear
+error — never a crash, never silent loss. The matrix prints what happened to each case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import orjson
+import pytest
+
+from pipeline_support import held_rows, live_config, refresh, start_city
+from pipelines.run import run_failures
+from simulator.server import Gateway
+from storage.sqlmodels import build_all
+from storage.state import StateStore
+
+OUTCOMES: dict[str, str] = {}
+
+
+def _spoil_records(path_part: str, list_key: str, change):
+    """A gateway whose first answer on `path_part` has its records passed through `change(records)`."""
+    state = {"done": False}
+
+    def spoil(target, answer):
+        if path_part not in target or state["done"]:
+            return answer
+        body = orjson.loads(answer[2])
+        records = body[list_key] if list_key else body
+        if not records:
+            return answer
+        state["done"] = True
+        changed = change(records)
+        if list_key:
+            body[list_key] = changed
+        else:
+            body = changed
+        return 200, answer[1], orjson.dumps(body)
+
+    return spoil
+
+
+def _spoil_body(path_part: str, content_type: str, payload: bytes):
+    def spoil(target, answer):
+        return (200, {"Content-Type": content_type}, payload) if path_part in target else answer
+
+    return spoil
+
+
+def _gateway(spoil):
+    class Spoilt(Gateway):
+        def handle(self, method, target, headers, body, host):
+            answer = super().handle(method, target, headers, body, host)
+            if answer is not None and answer[0] == 200:
+                return spoil(target, answer)
+            return answer
+
+    return Spoilt
+
+
+def _first(change):
+    def apply(records):
+        records[0] = change(dict(records[0]))
+        return records
+
+    return apply
+
+
+CASES = {
+    "malformed JSON": (_spoil_body("/van-ban", "application/json", b'{"trang": 1, "du_lieu": [{"id": '),
+                       "error", "qlvb"),
+    "wrong content type": (_spoil_body("/ky-bao-cao", "text/plain", b"OK"), "error", "baocao"),
+    "HTML error page under HTTP 200": (_spoil_body("/nhiem-vu", "text/html",
+                                                   b"<html><body><h1>Service Unavailable</h1></body></html>"),
+                                       "error", "nhiemvu"),
+    "oversized page (more records than asked)": (
+        _spoil_records("/ho-so", "result", lambda rs: rs + [dict(r, MaHoSo=r["MaHoSo"] + "-x") for r in rs]),
+        "error", "motcua"),
+    "fewer records than promised": (_spoil_records("/van-ban", "du_lieu", lambda rs: rs[: len(rs) // 2]),
+                                    "error", "qlvb"),
+    "date out of range": (_spoil_records("/van-ban", "du_lieu",
+                                         _first(lambda r: {**r, "thoi_diem": "1899-12-31T08:00:00+07:00"})),
+                          "reject", "qlvb_van_ban"),
+    "unknown code value": (_spoil_records("/ho-so", "result", _first(lambda r: {**r, "KenhThucHien": "9"})),
+                           "reject", "motcua_ho_so"),
+    "duplicate ids within a page": (_spoil_records("/ky-bao-cao", "data", lambda rs: rs + rs[:3]),
+                                    "stored", "baocao_ky_bao_cao"),
+    "NUL and control characters": (_spoil_records("/nhiem-vu", "", _first(
+        lambda r: {**r, "trich_yeu": "Nhiệm\x00 vụ\x01\x1f có ký tự điều khiển"})), "stored", "nhiemvu_nhiem_vu"),
+    "very long strings": (_spoil_records("/van-ban", "du_lieu", _first(
+        lambda r: {**r, "trich_yeu": "Về việc " + "rất dài " * 50_000})), "stored", "qlvb_van_ban"),
+    "SQL-special characters in names": (_spoil_records("/nhiem-vu", "", _first(
+        lambda r: {**r, "don_vi_chu_tri": "Sở X'; DROP TABLE raw.qlvb_van_ban; --"})), "stored", "nhiemvu_nhiem_vu"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_is_rejected_or_refused_never_lost(tmp_path, monkeypatch, case):
+    spoil, expected, where = CASES[case]
+    city = start_city(tmp_path, live_config(tmp_path, days=6), gateway_class=_gateway(spoil))
+    try:
+        result = refresh(city, monkeypatch, max_attempts=2)
+        failures = run_failures(result)
+        if expected == "error":
+            assert set(failures) == {where}, failures
+            message = failures[where]
+            assert message.startswith(where) and "\n" not in message and "Traceback" not in message
+            OUTCOMES[case] = f"clear error: {message}"
+            return
+        assert not failures, failures
+        with duckdb.connect(str(city.state_path), read_only=True) as con:
+            rejects = con.sql("SELECT source_table, reason FROM meta.rejects").fetchall()
+            raw_tables = [t for (t,) in con.sql("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'"
+                                               ).fetchall()]
+        assert "qlvb_van_ban" in raw_tables, "no table was dropped"
+        if expected == "reject":
+            spoilt = [reason for table, reason in rejects if table == where and reason.split(":")[0] in
+                      ("thoi_diem", "KenhThucHien")]
+            assert spoilt, rejects
+            OUTCOMES[case] = f"rejected: {spoilt[0]}"
+        else:
+            held = held_rows(city.state_path, where)
+            assert held, "stored"
+            if case.startswith("SQL"):
+                with StateStore(city.state_path) as state:
+                    build_all(state.con, date.today())
+                    listed = state.con.sql("SELECT count(*) FROM marts.unresolved_units "
+                                           "WHERE source_value LIKE '%DROP TABLE%'").fetchall()[0][0]
+                    assert listed == 1 and state.count("qlvb_van_ban") > 0
+            if case.startswith("NUL"):
+                assert any("\x00" in (r["trich_yeu"] or "") for r in held.values())
+            OUTCOMES[case] = "stored as sent (merged once, nothing lost)"
+    finally:
+        city.close()
+
+
+def test_print_the_matrix():
+    """Run last (file order): the figures for the closing note."""
+    for case, outcome in OUTCOMES.items():
+        print(f"{case:45} → {outcome}")
