@@ -92,7 +92,7 @@ def run(url: str, client_id: str, client_secret: str, workdir: Path) -> dict:
     import duckdb
 
     with duckdb.connect(str(db_path), read_only=True) as con:
-        per_endpoint = {path: con.sql(f'SELECT count(*) FROM {DATASET}."{name}"').fetchone()[0]
+        per_endpoint = {path: con.sql(f'SELECT count(*) FROM {DATASET}."{name}"').fetchall()[0][0]
                         for name, (path, *_rest) in ENDPOINTS.items()}
     size = sum(p.stat().st_size for p in workdir.glob(DUCKDB_FILE + "*"))  # the file and any WAL left
     return {"records": sum(per_endpoint.values()), "seconds": round(seconds, 2), "per_endpoint": per_endpoint,

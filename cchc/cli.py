@@ -27,15 +27,33 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--out", help="workbook path (with --unit; default briefs/bao-cao-kiem-tra-<code>-<date>.xlsx)")
     brief.add_argument("--out-dir", help="folder for the workbooks (default briefs)")
     brief.add_argument("--months", type=int, default=12, help="months of trend and evidence (default 12)")
-    brief.set_defaults(func=lambda a: __import__("cchc.brief", fromlist=["run_brief"]).run_brief(a))
+    brief.set_defaults(func=_brief)
     ui = sub.add_parser("ui", help="the Dagster UI and daemon on this project (schedule, sensors, run queue)")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
-    ui.set_defaults(func=lambda a: __import__("cchc.ui", fromlist=["run_ui"]).run_ui(a.host, a.port))
+    ui.set_defaults(func=_ui)
     sql = sub.add_parser("sql", help="a read-only SQL shell on the published warehouse")
     sql.add_argument("-c", "--command", default=None, help="run one statement and exit")
-    sql.set_defaults(func=lambda a: __import__("cchc.sql_shell", fromlist=["run_sql"]).run_sql(a.command))
+    sql.set_defaults(func=_sql)
     return parser
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from cchc.brief import run_brief
+
+    return run_brief(args)
+
+
+def _ui(args: argparse.Namespace) -> int:
+    from cchc.ui import run_ui
+
+    return run_ui(args.host, args.port)
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from cchc.sql_shell import run_sql
+
+    return run_sql(args.command)
 
 
 def _refresh(args: argparse.Namespace) -> int:

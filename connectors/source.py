@@ -6,9 +6,12 @@ they are `GatewaySource` values; the petition database is plain code in `donthu.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+
+# A window's pages: (raw table, records) pairs for the window [lo, hi].
+Fetch = Callable[[datetime, datetime], Iterator[tuple[str, list]]]
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class GatewaySource:
     def tables(self) -> list[str]:
         return [self.table]
 
-    def fetch(self, client) -> callable:
+    def fetch(self, client) -> Fetch:
         from connectors.paging import ENDPOINTS, iter_pages
 
         endpoint = ENDPOINTS[self.endpoint]
@@ -49,7 +52,7 @@ class DatabaseSource:
     def tables(self) -> list[str]:
         return [self.snapshot[1]] + [raw for _db, raw in self.windowed_tables]
 
-    def fetch(self, database) -> callable:
+    def fetch(self, database) -> Fetch:
         def pages(lo: datetime, hi: datetime) -> Iterator[tuple[str, list]]:
             yield self.snapshot[1], database.read_agencies()
             for db_table, raw_table in self.windowed_tables:

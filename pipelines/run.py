@@ -10,8 +10,17 @@ import dagster as dg
 
 from connectors.errors import PipelineError
 
-OUR_ERRORS = {cls.__name__ for cls in (PipelineError, *PipelineError.__subclasses__())} | {
-    "SourceError", "AuthError", "PagingError", "ConfigError", "StateLocked"}
+
+def _subclasses(cls: type) -> set[type]:
+    return {cls}.union(*(_subclasses(sub) for sub in cls.__subclasses__()))
+
+
+def _our_errors() -> set[str]:
+    """Names of the errors we raise on purpose (their messages are the readable ones)."""
+    import connectors.paging  # noqa: F401 - imported so every subclass is registered
+    import storage.state  # noqa: F401
+
+    return {cls.__name__ for cls in _subclasses(PipelineError)}
 
 
 def _instance() -> dg.DagsterInstance:
@@ -27,8 +36,9 @@ def readable_error(error) -> str:
     while error is not None:
         chain.append(error)
         error = error.cause or getattr(error, "context", None)
+    ours = _our_errors()
     for err in chain:
-        if err.cls_name in OUR_ERRORS:
+        if err.cls_name in ours:
             return err.message.strip().split("\n")[0].removeprefix(f"connectors.errors.{err.cls_name}: ")
     last = chain[-1]
     return f"{last.cls_name}: {last.message.strip().splitlines()[0] if last.message.strip() else ''}"

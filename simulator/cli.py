@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import sys
 from datetime import date
 
 from simulator.faults import FaultConfig
@@ -98,6 +97,3 @@ def db_command(args: argparse.Namespace) -> int:
     print(f"Wrote the Inspectorate database to {args.path}: {counts}")
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(0)
