@@ -98,3 +98,26 @@ def test_classified_documents_keep_no_subject_or_number(tmp_path, monkeypatch):
         assert orjson.dumps  # the raw JSON is never stored: only model columns exist
     finally:
         city.close()
+
+
+def test_the_database_password_never_appears_in_outputs(tmp_path, monkeypatch, caplog, capfd):
+    from pipelines.run import run_failures
+
+    caplog.set_level(logging.DEBUG)
+    marker = "DbPassword-Marker-4711"
+    city = start_city(tmp_path, live_config(tmp_path, days=3))
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    try:
+        env = {**city.env, "CCHC_DONTHU_DB_URL": f"postgresql+psycopg://inspector:{marker}@127.0.0.1:1/donthu"}
+        monkeypatch.setattr(type(city), "env", property(lambda self: env))
+        with dg.DagsterInstance.local_temp(tempdir=str(home)) as instance:
+            result = refresh(city, monkeypatch, instance=instance)
+        failures = run_failures(result)
+        assert set(failures) == {"donthu"} and "cannot connect" in failures["donthu"]
+        texts = [p.read_bytes().decode("utf-8", errors="replace") for p in tmp_path.rglob("*") if p.is_file()]
+        texts += [caplog.text, "".join(capfd.readouterr()), *failures.values()]
+        assert not [t for t in texts if marker in t]
+        assert "inspector:***@" in failures["donthu"] or marker not in failures["donthu"]
+    finally:
+        city.close()
