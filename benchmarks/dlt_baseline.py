@@ -105,9 +105,10 @@ def measure_dlt(url: str, client_id: str, client_secret: str, workdir: str | Pat
     workdir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    env["CCHC_BENCH_CLIENT_SECRET"] = client_secret  # through the environment: never in the process list
     began = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "benchmarks.dlt_baseline", "--url", url, "--client-id", client_id,
-                             "--client-secret", client_secret, "--workdir", str(workdir)],
+                             "--workdir", str(workdir)],
                             cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # read both pipes to the end before reaping, so a chatty child cannot block on a full pipe
     out, err = _drain(proc)
@@ -145,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True, help="gateway base URL, e.g. http://127.0.0.1:8061")
     parser.add_argument("--client-id", required=True)
-    parser.add_argument("--client-secret", required=True)
+    parser.add_argument("--client-secret", default=os.environ.get("CCHC_BENCH_CLIENT_SECRET"),
+                        help="default: $CCHC_BENCH_CLIENT_SECRET (keeps it out of the process list)")
     parser.add_argument("--workdir", required=True, type=Path, help="where dlt's state and the DuckDB file go")
     args = parser.parse_args(argv)
     result = run(args.url, args.client_id, args.client_secret, args.workdir)
