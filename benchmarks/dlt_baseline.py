@@ -1,8 +1,8 @@
 """Baseline of issue 6: dlt's generic `rest_api` source loading the four gateway endpoints into DuckDB.
 
     .venv/bin/pip install -e '.[bench]'          # dlt is an optional benchmark extra, never a runtime dependency
-    .venv/bin/python -m benchmarks.dlt_baseline --url http://127.0.0.1:8061 \
-        --client-id cchc-inspection --client-secret cchc-sim-secret --workdir /tmp/dlt-baseline
+    CCHC_BENCH_CLIENT_SECRET=cchc-sim-secret .venv/bin/python -m benchmarks.dlt_baseline \
+        --url http://127.0.0.1:8061 --client-id cchc-inspection --workdir /tmp/dlt-baseline
 
 A first full load (write_disposition "replace") of documents, dossiers, reporting obligations and tasks with
 dlt's defaults: the only configuration is what correctness needs (paths, paging styles, record selectors, the
