@@ -1,7 +1,7 @@
 """SQL models under `sql/`: one file per model, dependencies read from the SQL itself.
 
 A model is `sql/<schema>/<name>.sql` holding one SELECT; it becomes `<schema>.<name>` (staging:
-views; intermediate and marts: tables). Any reference `raw.x`, `staging.x`, `intermediate.x` or
+views; intermediate and marts: tables; a line `-- materialized: view` or `table` overrides). Any reference `raw.x`, `staging.x`, `intermediate.x` or
 `marts.x` in its text is a dependency. Leading `--` lines are its description.
 """
 
@@ -21,6 +21,7 @@ SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 LAYERS = ("staging", "intermediate", "marts")
 _REF = re.compile(r"\b(raw|staging|intermediate|marts)\.([a-z_][a-z0-9_]*)\b")
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
+_MATERIALIZED = re.compile(r"^--\s*materialized:\s*(view|table)\b", re.M | re.I)
 
 # Helpers every model may use. ICT has no daylight saving, but we name the zone anyway.
 MACROS = (
@@ -41,14 +42,11 @@ class SqlModel:
     sql: str
     description: str
     deps: frozenset[str]
+    materialized: str = "TABLE"
 
     @property
     def ref(self) -> str:
         return f"{self.schema}.{self.name}"
-
-    @property
-    def materialized(self) -> str:
-        return "VIEW" if self.schema == "staging" else "TABLE"
 
 
 def _parse(path: Path, schema: str) -> SqlModel:
@@ -57,10 +55,14 @@ def _parse(path: Path, schema: str) -> SqlModel:
     for line in text.splitlines():
         if not line.startswith("--"):
             break
-        description.append(line[2:].strip())
+        if not _MATERIALIZED.match(line):
+            description.append(line[2:].strip())
+    override = _MATERIALIZED.search(text)
+    materialized = override.group(1).upper() if override else ("VIEW" if schema == "staging" else "TABLE")
     code = _COMMENT.sub(" ", text)
     deps = frozenset(f"{s}.{n}" for s, n in _REF.findall(code)) - {f"{schema}.{path.stem}"}
-    return SqlModel(schema, path.stem, path, text.strip().rstrip(";"), " ".join(description).strip(), deps)
+    return SqlModel(schema, path.stem, path, text.strip().rstrip(";"), " ".join(description).strip(), deps,
+                    materialized)
 
 
 def discover(root: Path = SQL_DIR) -> dict[str, SqlModel]:
@@ -97,6 +99,11 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
 
 def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     """(Re)create one model; returns its row count."""
+    existing = con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE schema_name = ? AND view_name = ? UNION ALL "
+                           "SELECT 'TABLE' FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                           [model.schema, model.name, model.schema, model.name]).fetchall()
+    if existing and existing[0][0] != model.materialized:  # the model changed its materialization
+        con.execute(f"DROP {existing[0][0]} {model.ref}")
     con.execute(f"CREATE OR REPLACE {model.materialized} {model.ref} AS\n{model.sql}")
     return con.execute(f"SELECT count(*) FROM {model.ref}").fetchall()[0][0]
 

@@ -75,3 +75,13 @@ def test_dotenv_is_read_and_the_environment_wins(tmp_path, monkeypatch):
     settings = Settings.from_env()
     assert settings.lookback_days == 7 and str(settings.as_of) == "2025-06-30"
     assert "secret" not in repr(settings).lower() or "********" in repr(settings)
+
+
+def test_models_say_how_they_are_materialized():
+    from storage.sqlmodels import discover
+
+    models = discover()
+    assert models["staging.stg_motcua_dossiers"].materialized == "VIEW"
+    assert models["intermediate.int_signal_records"].materialized == "VIEW"  # read once: computed lazily
+    assert models["intermediate.int_unit_name_keys"].materialized == "TABLE"
+    assert all(m.materialized == "TABLE" for ref, m in models.items() if ref.startswith("marts."))

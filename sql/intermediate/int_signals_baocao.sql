@@ -2,6 +2,7 @@
 -- instant `han_nop` fell before the as-of date began (local midnight), by the local date of `han_nop`.
 -- BAOCAO_NOP_DUNG_HAN counts a first submission at or before the deadline instant; BAOCAO_CHUA_NOP
 -- counts obligations never submitted.
+-- materialized: view  (read once by the marts: only the columns and rows they use are computed)
 WITH due AS (
     SELECT o.id, u.unit_code, o.han_nop_date AS event_date,
            o.nop_lan_dau_luc IS NOT NULL AS submitted,

@@ -6,6 +6,7 @@
 -- 2018) ended before the as-of date, attributed to the resolving agency (co_quan_giai_quyet_id, else the
 -- receiving agency); counted = resolution issued on or before that deadline. Agencies resolve through
 -- intermediate.int_agency_units; a petition whose agency does not resolve is left out.
+-- materialized: view  (read once by the marts: only the columns and rows they use are computed)
 WITH petitions AS (
     SELECT p.*,
            coalesce('Đơn số ' || nullif(trim(p.so_vao_so), '') || ' (mã ' || CAST(p.id AS VARCHAR) || ')',

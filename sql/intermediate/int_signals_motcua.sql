@@ -3,6 +3,7 @@
 -- MOTCUA_TRUC_TUYEN, MOTCUA_THANH_TOAN_TRUC_TUYEN (fee-bearing only), MOTCUA_SO_HOA (received dossiers by
 -- local receipt date) and MOTCUA_TRE_HAN_KHONG_XIN_LOI (late dossiers by local appointment date;
 -- counted = no apology sent no later than the appointment).
+-- materialized: view  (read once by the marts: only the columns and rows they use are computed)
 WITH dossiers AS (
     SELECT d.*, u.unit_code,
            'Hồ sơ ' || d.ma_ho_so || coalesce(' (' || d.ten_tthc || ')', '') AS label,

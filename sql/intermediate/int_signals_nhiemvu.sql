@@ -3,6 +3,7 @@
 -- lead unit named in don_vi_chu_tri and the month of that deadline. NHIEMVU_DUNG_HAN counts tasks
 -- completed on or before the deadline; NHIEMVU_QUA_HAN_TON counts tasks with no completion date.
 -- Tasks with no deadline at all, or whose lead unit does not resolve, are left out.
+-- materialized: view  (read once by the marts: only the columns and rows they use are computed)
 WITH due AS (
     SELECT t.ma_nhiem_vu, u.unit_code, t.effective_deadline AS event_date,
            t.ngay_hoan_thanh IS NOT NULL AS finished,

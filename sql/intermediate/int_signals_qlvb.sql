@@ -2,6 +2,7 @@
 -- (outgoing documents by local issue date; counted = electronic and digitally signed), QLVB_DEN_DUNG_HAN
 -- (incoming documents whose handling deadline ended before the as-of date; counted = finished on a
 -- local date no later than the deadline) and QLVB_DEN_QUA_HAN_TON (same population; counted = not finished).
+-- materialized: view  (read once by the marts: only the columns and rows they use are computed)
 WITH docs AS (
     SELECT d.*, u.unit_code,
            'Văn bản ' || CASE d.chieu WHEN 'DI' THEN 'đi' ELSE 'đến' END
