@@ -4,4 +4,4 @@ SELECT r.unit_code, r.period, r.signal_code, r.system, r.source_record_id, r.eve
 FROM intermediate.int_signal_records r
 JOIN marts.signal_catalog c USING (signal_code)
 WHERE (c.kind = 'ratio' AND NOT r.counted) OR (c.kind = 'count' AND r.counted)
-ORDER BY r.unit_code, r.period, r.signal_code, r.source_record_id
+
