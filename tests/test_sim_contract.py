@@ -36,29 +36,27 @@ def local_seconds(ts: int) -> str:
 
 # --- naive walkers: exactly what the contract allows, nothing clever ---------------------------------
 
-def walk_qlvb(client, lo, hi, size=500):
+def _walk_offset(client, path, window, page_param, size_param, size, total_key, list_key):
+    """A naive offset walk: pages 1, 2, ... until a short page; returns the records and every total seen."""
     records, totals, page = [], [], 1
     while True:
-        body = client.get("/qlvb/v1/van-ban", cap_nhat_tu=iso(lo), cap_nhat_den=iso(hi), trang=page,
-                          so_ban_ghi=size).json()
-        totals.append(body["tong_so"])
-        records += body["du_lieu"]
-        if len(body["du_lieu"]) < size:
+        body = client.get(path, **window, **{page_param: page, size_param: size}).json()
+        assert body.get("error_code", "0") == "0"
+        totals.append(body[total_key])
+        records += body[list_key]
+        if len(body[list_key]) < size:
             return records, totals
         page += 1
+
+
+def walk_qlvb(client, lo, hi, size=500):
+    return _walk_offset(client, "/qlvb/v1/van-ban", {"cap_nhat_tu": iso(lo), "cap_nhat_den": iso(hi)},
+                        "trang", "so_ban_ghi", size, "tong_so", "du_lieu")
 
 
 def walk_motcua(client, lo, hi, size=500):
-    records, totals, page = [], [], 1
-    while True:
-        body = client.get("/motcua/v1/ho-so", TuNgay=compact(lo), DenNgay=compact(hi), TrangSo=page,
-                          SoLuong=size).json()
-        assert body["error_code"] == "0"
-        totals.append(body["total"])
-        records += body["result"]
-        if len(body["result"]) < size:
-            return records, totals
-        page += 1
+    return _walk_offset(client, "/motcua/v1/ho-so", {"TuNgay": compact(lo), "DenNgay": compact(hi)},
+                        "TrangSo", "SoLuong", size, "total", "result")
 
 
 def walk_baocao(client, since, size=300):
