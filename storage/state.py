@@ -229,26 +229,24 @@ class SyncWriter:
         cols = [f'"{c}"' for c in spec.fields]
         changed = f"hash({', '.join('w.' + c for c in cols)}) <> hash({', '.join('r.' + c for c in cols)})"
         if spec.updated is None:  # a snapshot: rows gone from the source go, changed rows are replaced
-            removed = con.execute(f"SELECT count(*) FROM raw.{t} r ANTI JOIN _winners w ON r.{key} = w.{key}"
-                                  ).fetchall()[0][0]
-            con.execute(f"DELETE FROM raw.{t} r WHERE NOT EXISTS (SELECT 1 FROM _winners w WHERE w.{key} = r.{key})")
-            self.stats.removed += removed
+            # DuckDB answers a DELETE or INSERT with the number of rows it touched: no counting queries
+            self.stats.removed += self._affected(f"DELETE FROM raw.{t} r WHERE NOT EXISTS "
+                                                 f"(SELECT 1 FROM _winners w WHERE w.{key} = r.{key})")
             newer = changed
         else:  # latest version wins; the same version again changes nothing (re-runs are idempotent)
             upd = f'"{spec.updated}"'
             newer = f"(w.{upd} > r.{upd} OR (w.{upd} = r.{upd} AND {changed}))"
-        replaced = con.execute(f"SELECT count(*) FROM raw.{t} r JOIN _winners w ON r.{key} = w.{key} "
-                               f"WHERE {newer}").fetchall()[0][0]
-        con.execute(f"DELETE FROM raw.{t} r USING _winners w WHERE r.{key} = w.{key} AND {newer}")
-        inserted = con.execute(f"SELECT count(*) FROM _winners w ANTI JOIN raw.{t} r ON r.{key} = w.{key}"
-                               ).fetchall()[0][0]
-        con.execute(f"INSERT INTO raw.{t} BY NAME SELECT w.*, ?::TIMESTAMPTZ AS {SYNCED_AT} FROM _winners w "
-                    f"ANTI JOIN raw.{t} r ON r.{key} = w.{key}", [now])
+        replaced = self._affected(f"DELETE FROM raw.{t} r USING _winners w WHERE r.{key} = w.{key} AND {newer}")
+        inserted = self._affected(f"INSERT INTO raw.{t} BY NAME SELECT w.*, ?::TIMESTAMPTZ AS {SYNCED_AT} "
+                                  f"FROM _winners w ANTI JOIN raw.{t} r ON r.{key} = w.{key}", [now])
         # a record that arrives valid is no longer a reject
         con.execute(f"DELETE FROM meta.rejects WHERE source_table = ? AND record_id IN "
                     f"(SELECT CAST({key} AS VARCHAR) FROM _winners)", [t])
         con.execute("DROP TABLE _winners")
         return inserted - replaced, replaced
+
+    def _affected(self, sql: str, params: list | None = None) -> int:
+        return self.con.execute(sql, params or []).fetchall()[0][0]
 
     def _merge_rejects(self, now: datetime) -> None:
         con = self.con

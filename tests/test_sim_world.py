@@ -55,7 +55,6 @@ def test_a_day_is_the_same_whatever_the_end(tmp_path):
 
 def test_advance_releases_later_versions_and_new_days(small_world):
     before = dict((k, upd) for k, upd, _b, _d in small_world.store.iter_current("motcua"))
-    clock = small_world.clock
     changed = small_world.advance(DAY)
     assert changed["motcua"] > 0 and changed["qlvb"] > 0
     after = {k: upd for k, upd, _b, _d in small_world.store.iter_current("motcua")}
@@ -65,7 +64,6 @@ def test_advance_releases_later_versions_and_new_days(small_world):
     assert updated, "records created before moved on (finished, returned)"
     assert all(after[k] > before[k] for k in updated)
     assert all(upd <= small_world.clock for upd in after.values())
-    del clock
 
 
 def test_late_arriving_updates_carry_update_times_already_past(small_world):
@@ -79,7 +77,6 @@ def test_late_arriving_updates_carry_update_times_already_past(small_world):
 
 
 def test_volumes_follow_scale_and_working_days(city):
-    per_day = Counter(local_date(upd) for _k, upd, _b, _d in city.store.iter_current("nhiemvu"))
     created = Counter()
     for _k, _u, bad, d in city.store.iter_current("motcua"):
         rec = orjson.loads(d)
@@ -92,7 +89,6 @@ def test_volumes_follow_scale_and_working_days(city):
     tet = sum(created[date(2025, 1, 27) + timedelta(days=i)] for i in range(-14, 0) if is_working_day(date(2025, 1, 27) + timedelta(days=i)))
     normal = sum(created[date(2025, 3, 10) + timedelta(days=i)] for i in range(14))
     assert tet < 0.8 * normal, "fewer dossiers around Tết"
-    del per_day
 
 
 def _rate(world, system, predicate):
