@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from models.common import ICT
+from core.timezone import ICT
 
 RESULTS = Path(__file__).parent / "results"
 

@@ -12,7 +12,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from models.common import ICT
+from core.timezone import ICT
 from storage.publish import publish
 from storage.sqlmodels import build_all
 from storage.state import StateStore

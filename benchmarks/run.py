@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import requests
 
-from models.common import ICT
+from core.timezone import ICT
 
 RESULTS = Path(__file__).parent / "results"
 PROJECT = Path(__file__).resolve().parents[1]

@@ -22,9 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from connectors.errors import ConfigError
-from connectors.settings import Settings
-from models.common import ICT
+from core.errors import ConfigError
+from core.settings import Settings
+from core.timezone import ICT
 
 SHEETS = ("Tổng quan", "Xu hướng", "Bằng chứng", "Giải thích")
 UNIT_TYPE_VI = {"UBND_TP": "UBND Thành phố", "SO": "Sở, ban, ngành", "UBND_HUYEN": "UBND cấp huyện",

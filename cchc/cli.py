@@ -7,7 +7,7 @@ import sys
 
 from dotenv import load_dotenv
 
-from connectors.errors import PipelineError
+from core.errors import PipelineError
 from simulator import cli as simulator_cli
 
 

@@ -6,7 +6,7 @@ import sys
 
 import duckdb
 
-from connectors.settings import Settings
+from core.settings import Settings
 
 HELP = """Lệnh: .tables (các bảng), .help, .quit — câu lệnh SQL kết thúc bằng dấu chấm phẩy (;).
 Ví dụ: SELECT rank, unit_name, risk_score FROM marts.inspection_priority ORDER BY rank LIMIT 10;"""

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from connectors.settings import Settings
+from core.settings import Settings
 
 DEFAULT_SEED = 61
 

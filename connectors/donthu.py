@@ -31,9 +31,10 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.sql.expression import Select, TableClause
 
-from connectors.errors import SourceError
-from connectors.settings import Secret, redact_url
-from models.common import ICT, SourceRecord
+from core.errors import SourceError
+from core.settings import Secret, redact_url
+from core.timezone import ICT
+from models import SourceRecord
 from models.donthu import PERSONAL_FIELDS, CoQuan, DonThu, TiepCongDan
 
 __all__ = ["SYSTEM", "TABLES", "MODELS", "COLUMNS", "DonThuSource"]

@@ -38,8 +38,8 @@ from requests.utils import parse_header_links
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_base, wait_exponential, wait_random
 
-from connectors.errors import AuthError, SourceError
-from connectors.settings import Secret
+from core.errors import AuthError, SourceError
+from core.settings import Secret
 
 log = logging.getLogger("cchc.http")
 

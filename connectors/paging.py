@@ -23,9 +23,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urljoin
 
-from connectors.errors import PagingError
 from connectors.http import GatewayClient, GatewayResponse, Transient
-from models.common import ICT
+from core.errors import PagingError
+from core.timezone import ICT
 
 log = logging.getLogger("cchc.paging")
 

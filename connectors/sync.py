@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
+from core.timezone import ICT
 from models import record_id_of, redacted_raw, validate_record
-from models.common import ICT
 from storage.schema import RAW_TABLES, RawTable
 from storage.state import MergeStats, StateStore, reject_key
 

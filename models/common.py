@@ -9,11 +9,13 @@ reasons are stored and shown to data stewards, and a value may be personal data.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from core.timezone import ICT, UTC
 
 __all__ = [
     "ICT",
@@ -38,8 +40,6 @@ __all__ = [
     "redacted_raw",
 ]
 
-ICT = timezone(timedelta(hours=7))
-"""Vietnam time (UTC+07:00, no daylight saving): the "local" time of every source."""
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100

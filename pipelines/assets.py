@@ -5,10 +5,10 @@ import resource
 
 import dagster as dg
 
-from connectors.errors import PipelineError
 from connectors.registry import DONTHU, GATEWAY_SOURCES
 from connectors.source import DatabaseSource, GatewaySource
 from connectors.sync import SyncResult, run_sync
+from core.errors import PipelineError
 from pipelines.freshness import SOURCE_FRESHNESS
 from pipelines.resources import CitySources
 

@@ -7,7 +7,7 @@ import logging
 
 import dagster as dg
 
-from connectors.settings import Settings
+from core.settings import Settings
 from storage.publish import republish_health
 from storage.sqlmodels import discover, prepare
 from storage.state import StateStore

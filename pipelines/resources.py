@@ -12,7 +12,7 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from connectors.builtin import builtin_city
-from connectors.settings import Settings
+from core.settings import Settings
 from storage.state import StateStore
 
 

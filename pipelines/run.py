@@ -8,7 +8,7 @@ import time
 
 import dagster as dg
 
-from connectors.errors import PipelineError
+from core.errors import PipelineError
 
 
 def _subclasses(cls: type) -> set[type]:
@@ -39,7 +39,7 @@ def readable_error(error) -> str:
     ours = _our_errors()
     for err in chain:
         if err.cls_name in ours:
-            return err.message.strip().split("\n")[0].removeprefix(f"connectors.errors.{err.cls_name}: ")
+            return err.message.strip().split("\n")[0].removeprefix(f"core.errors.{err.cls_name}: ")
     last = chain[-1]
     return f"{last.cls_name}: {last.message.strip().splitlines()[0] if last.message.strip() else ''}"
 
@@ -68,7 +68,7 @@ def run_failures(result) -> dict[str, str]:
 
 
 def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:
-    from connectors.settings import Settings
+    from core.settings import Settings
     from pipelines.definitions import defs
 
     try:
@@ -102,7 +102,7 @@ def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:
         for label, message in failures.items():
             print(f"  {label}: {message}", file=out)
         if failures and any(not label.startswith("check ") for label in failures):
-            from connectors.settings import Settings
+            from core.settings import Settings
             from pipelines.health import publish_failure_health
 
             if publish_failure_health(Settings.from_env()):

@@ -15,8 +15,7 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 import pyarrow as pa
 from pydantic import BaseModel
 
-from models import CoQuan, DonThu, DonVi, HoSo, KyBaoCao, NhiemVu, TiepCongDan, VanBan
-from models.common import SourceRecord
+from models import CoQuan, DonThu, DonVi, HoSo, KyBaoCao, NhiemVu, SourceRecord, TiepCongDan, VanBan
 
 SYNCED_AT = "_synced_at"
 

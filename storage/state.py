@@ -20,7 +20,7 @@ import duckdb
 import orjson
 import pyarrow as pa
 
-from connectors.errors import PipelineError
+from core.errors import StateLocked
 from storage.schema import RAW_TABLES, SYNCED_AT, RawTable
 
 META_DDL = (
@@ -41,10 +41,6 @@ META_DDL = (
 )
 REJECT_SCHEMA = pa.schema([("source_table", pa.string()), ("record_key", pa.string()),
                            ("record_id", pa.string()), ("reason", pa.string()), ("_seq", pa.int64())])
-
-
-class StateLocked(PipelineError):
-    pass
 
 
 @dataclass

@@ -15,8 +15,8 @@ import duckdb
 import orjson
 import pytest
 
+from core.timezone import ICT
 from models import validate_record
-from models.common import ICT
 from pipelines.assets import RAW_ASSETS
 from pipelines.resources import CitySources
 from pipelines.run import refresh as run_refresh

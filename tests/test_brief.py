@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from cchc.cli import main
-from models.common import ICT
+from core.timezone import ICT
 from pipeline_support import refreshed_city
 
 SHEETS = ["Tổng quan", "Xu hướng", "Bằng chứng", "Giải thích"]

@@ -14,10 +14,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from connectors.donthu import COLUMNS, MODELS, TABLES, DonThuSource
-from connectors.errors import SourceError
-from connectors.settings import Secret
+from core.errors import SourceError
+from core.settings import Secret
+from core.timezone import ICT, UTC
 from models import validate_record
-from models.common import ICT, UTC
 from models.donthu import PERSONAL_FIELDS
 from simulator.donthu_db import DonThuDatabase
 

@@ -17,10 +17,10 @@ import pytest
 import requests
 
 from conftest import serve
-from connectors.errors import AuthError, SourceError
 from connectors.http import GatewayClient, Transient
 from connectors.paging import motcua_check
-from connectors.settings import Secret
+from core.errors import AuthError, SourceError
+from core.settings import Secret
 from simulator.faults import FaultConfig
 from simulator.server import Credentials
 

@@ -13,7 +13,6 @@ from test_connector_http import FakeGateway, fast_client, json_answer
 from test_sim_contract import as_multiset, truth, window
 
 from conftest import serve
-from connectors.errors import PagingError, SourceError
 from connectors.paging import (
     ENDPOINTS,
     compact_ict,
@@ -23,7 +22,8 @@ from connectors.paging import (
     split_range,
     utc_z,
 )
-from models.common import ICT
+from core.errors import PagingError, SourceError
+from core.timezone import ICT
 from simulator.faults import FaultConfig
 
 T0 = datetime(2025, 9, 1, 8, 0, 0, tzinfo=ICT)

@@ -12,7 +12,7 @@ import duckdb
 import orjson
 import pytest
 
-from models.common import ICT
+from core.timezone import ICT
 from pipeline_support import Reader, ask_new_process, refreshed_city
 from pipelines.run import refresh
 

@@ -66,7 +66,7 @@ def test_refresh_requires_credentials_with_a_real_gateway(tmp_path, monkeypatch)
 
 
 def test_dotenv_is_read_and_the_environment_wins(tmp_path, monkeypatch):
-    from connectors.settings import Settings
+    from core.settings import Settings
 
     (tmp_path / ".env").write_text("CCHC_LOOKBACK_DAYS=5\nCCHC_AS_OF=2025-06-30\n")
     monkeypatch.chdir(tmp_path)

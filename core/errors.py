@@ -45,3 +45,7 @@ class AuthError(SourceError):
 class PagingError(SourceError):
     """Paging that cannot be trusted: a repeated cursor or link, a page that lies about its total,
     a window that keeps moving, a malformed page."""
+
+
+class StateLocked(PipelineError):
+    """Another process holds the pipeline's working DuckDB for writing."""

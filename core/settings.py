@@ -12,8 +12,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from connectors.errors import ConfigError
-from models.common import ICT
+from core.errors import ConfigError
+from core.timezone import ICT
 
 SIMULATOR_CLIENT_ID = "cchc-inspection"
 SIMULATOR_CLIENT_SECRET = "cchc-sim-secret"
