@@ -14,14 +14,18 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
-from simulator.cli import credentials_from_env, world_config
+from simulator.cli import add_world_arguments, credentials_from_env, world_config
 from simulator.donthu_db import DonThuDatabase
 from simulator.faults import FaultConfig
 from simulator.server import Gateway, SimulatorServer
 from simulator.world import World
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(arguments: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="cchc check-sources",
+                                     description="start the simulated city and show that all five systems answer")
+    add_world_arguments(parser)
+    args = parser.parse_args(arguments)
     started = time.perf_counter()
     print(f"Generating the simulated city (seed {args.seed}, scale {args.scale}, from {args.start}) ...", flush=True)
     world = World(world_config(args))

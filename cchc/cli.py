@@ -1,4 +1,8 @@
-"""`cchc`: the operator's command line."""
+"""`cchc`: the operator's command line.
+
+Commands import what they need when they run, so that `cchc brief` does not load Dagster and no
+command but the demo's and `simulate` loads the simulated city.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +12,38 @@ import sys
 from dotenv import load_dotenv
 
 from core.errors import PipelineError
-from simulator import cli as simulator_cli
+from core.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cchc", description="Hanoi CCHC inspection data platform (Plan 61/KH-UBND)")
     sub = parser.add_subparsers(dest="command", required=True)
-    simulator_cli.register(sub)
-    check = sub.add_parser("check-sources", help="start the simulated city and show that all five systems answer")
-    simulator_cli.add_world_arguments(check)
+    simulate = sub.add_parser("simulate", add_help=False, help="run the simulated city (all five systems); "
+                                                               "`cchc simulate --help` for its commands")
+    simulate.add_argument("arguments", nargs=argparse.REMAINDER)
+    simulate.set_defaults(func=_simulate)
+    check = sub.add_parser("check-sources", add_help=False,
+                           help="start the simulated city and show that all five systems answer")
+    check.add_argument("arguments", nargs=argparse.REMAINDER)
     check.set_defaults(func=_check_sources)
-    refresh = sub.add_parser("refresh", help="run the whole pipeline once, in process (what the schedule runs)")
+    refresh = sub.add_parser("refresh", help="run the whole pipeline once, in process (what the schedule runs); "
+                                             "with no source configured, on the built-in simulated city")
     refresh.set_defaults(func=_refresh)
+    reset = sub.add_parser("reset", help="start a system over: drop its raw records, cursor and rejects "
+                                         "(after its source changed)")
+    reset.add_argument("system", help="the system's name (qlvb, baocao, motcua, nhiemvu, donthu, directory), or all")
+    reset.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    reset.set_defaults(func=_reset)
     brief = sub.add_parser("brief", help="write an inspection brief (.xlsx, Vietnamese) from the published warehouse")
     which = brief.add_mutually_exclusive_group(required=True)
-    which.add_argument("--unit", help="unit code, or exact unit name (case-insensitive)")
+    which.add_argument("--unit", help="unit code, or unit name (abbreviations and missing tone marks are fine)")
     which.add_argument("--top", type=int, help="one brief for each of the N highest-priority units")
     brief.add_argument("--out", help="workbook path (with --unit; default briefs/bao-cao-kiem-tra-<code>-<date>.xlsx)")
     brief.add_argument("--out-dir", help="folder for the workbooks (default briefs)")
     brief.add_argument("--months", type=int, default=12, help="months of trend and evidence (default 12)")
     brief.set_defaults(func=_brief)
-    ui = sub.add_parser("ui", help="the Dagster UI and daemon on this project (schedule, sensors, run queue)")
+    ui = sub.add_parser("ui", help="the Dagster UI and daemon on this project (schedule, sensors, run queue); "
+                                   "with no source configured, on the built-in simulated city")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(func=_ui)
@@ -36,6 +51,39 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("-c", "--command", default=None, help="run one statement and exit")
     sql.set_defaults(func=_sql)
     return parser
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from cchc.simulate import run_simulate
+
+    return run_simulate(args.arguments)
+
+
+def _check_sources(args: argparse.Namespace) -> int:
+    from cchc.check_sources import run_check
+
+    return run_check(args.arguments)
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    if settings.sources_configured:
+        from pipelines.run import refresh
+
+        return refresh()
+    from cchc.demo import BANNER, demo_label, environment, simulated_city
+    from pipelines.run import refresh
+
+    print(f"No source is configured: this refresh runs on the built-in simulated city ({demo_label(settings)}). "
+          f"Everything it publishes is marked {BANNER}.", flush=True)
+    with simulated_city(settings) as city, environment(city.env):
+        return refresh()
+
+
+def _reset(args: argparse.Namespace) -> int:
+    from cchc.reset import run_reset
+
+    return run_reset(args.system, args.yes)
 
 
 def _brief(args: argparse.Namespace) -> int:
@@ -47,25 +95,21 @@ def _brief(args: argparse.Namespace) -> int:
 def _ui(args: argparse.Namespace) -> int:
     from cchc.ui import run_ui
 
-    return run_ui(args.host, args.port)
+    settings = Settings.from_env()
+    if settings.sources_configured:
+        return run_ui(args.host, args.port)
+    from cchc.demo import BANNER, demo_label, simulated_city
+
+    print(f"No source is configured: the UI's runs read the built-in simulated city ({demo_label(settings)}), "
+          f"generated now; everything they publish is marked {BANNER}.", flush=True)
+    with simulated_city(settings) as city:
+        return run_ui(args.host, args.port, extra_env=city.env)
 
 
 def _sql(args: argparse.Namespace) -> int:
     from cchc.sql_shell import run_sql
 
     return run_sql(args.command)
-
-
-def _refresh(args: argparse.Namespace) -> int:
-    from pipelines.run import refresh
-
-    return refresh()
-
-
-def _check_sources(args: argparse.Namespace) -> int:
-    from cchc.check_sources import run_check
-
-    return run_check(args)
 
 
 def main(argv: list[str] | None = None) -> int:

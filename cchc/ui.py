@@ -24,9 +24,9 @@ def _child_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def run_ui(host: str = "127.0.0.1", port: int = 3000) -> int:
+def run_ui(host: str = "127.0.0.1", port: int = 3000, extra_env: dict[str, str] | None = None) -> int:
     home = dagster_home()
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    env = {**os.environ, **(extra_env or {}), "DAGSTER_HOME": str(home)}
     dagster = Path(sys.executable).with_name("dagster")
     cmd = [str(dagster), "dev", "-m", "pipelines.definitions", "-h", host, "-p", str(port)]
     print(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={home}); Ctrl-C stops it.", flush=True)

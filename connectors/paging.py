@@ -1,7 +1,7 @@
 """The gateway's four paging styles, declared per endpoint and walked by one engine (`iter_pages`).
 
-An endpoint is data (`Endpoint`): its path, paging kind, parameter names, page-size limit, where
-the records and the total are, how its filter writes a time. The engine yields pages of raw record
+An endpoint is data, declared with its system (`sources.catalog`): its path, paging kind, parameter
+names, page-size limit, where the records and the total are, how its filter writes a time. The engine yields pages of raw record
 dicts exactly as the source served them; validating and merging them is another module's work.
 
 Offset paging (qlvb, motcua) runs over a moving dataset: a record saved while we page leaves the
@@ -14,6 +14,7 @@ again. Duplicates from re-reads are expected: the merge keeps the latest version
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections import Counter
@@ -26,54 +27,63 @@ from urllib.parse import urljoin
 from connectors.http import GatewayClient, GatewayResponse, Transient
 from core.errors import PagingError
 from core.timezone import ICT
+from sources import CursorPages, GatewayEndpoint, LinkPages, OffsetPages, System, Whole
 
 log = logging.getLogger("cchc.paging")
 
-Paging = Literal["none", "offset", "cursor", "link"]
+PagingKind = Literal["none", "offset", "cursor", "link"]
 ONE_SECOND = timedelta(seconds=1)
 MALFORMED_HINT = "The system answered outside the contract: run again; if it persists, contact its operator"
 LOOP_HINT = "The source's paging does not end: contact its operator; this is not fixed by running again"
 
 
-# --- how each system writes a time in its filters ----------------------------------------------
+# --- how a filter writes a time (`GatewayEndpoint.time_style`) ----------------------------------
 
 def iso_ict(moment: datetime) -> str:
-    """qlvb: ISO 8601 with the +07:00 offset."""
+    """ISO 8601 with the +07:00 offset (qlvb)."""
     return moment.astimezone(ICT).strftime("%Y-%m-%dT%H:%M:%S+07:00")
 
 
 def compact_ict(moment: datetime) -> str:
-    """motcua: yyyyMMddHHmmss, local time."""
+    """yyyyMMddHHmmss, local time (motcua)."""
     return moment.astimezone(ICT).strftime("%Y%m%d%H%M%S")
 
 
 def utc_z(moment: datetime) -> str:
-    """baocao: UTC with a Z."""
+    """UTC with a Z (baocao)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def local_seconds(moment: datetime) -> str:
-    """nhiemvu: yyyy-MM-dd HH:mm:ss, local time."""
+    """yyyy-MM-dd HH:mm:ss, local time (nhiemvu)."""
     return moment.astimezone(ICT).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def motcua_check(body: Any) -> None:
-    """The one-stop shop reports failures under HTTP 200: error_code other than "0" is retried."""
-    if isinstance(body, dict) and str(body.get("error_code")) != "0":
-        code = body.get("error_code")
-        shown = code if isinstance(code, str | int) and len(str(code)) <= 16 else "missing or odd"
-        raise Transient(f'error_code "{shown}"')
+TIME_FORMATS: dict[str, Callable[[datetime], str]] = {
+    "iso_offset_ict": iso_ict, "compact_ict": compact_ict, "utc_z": utc_z, "local_seconds": local_seconds}
 
 
-# --- the endpoints -----------------------------------------------------------------------------
+def status_check(key: str, fine: str) -> Callable[[Any], None]:
+    """A source that reports failures under HTTP 200 (the one-stop shop's `error_code`): retried like a 5xx."""
+
+    def check(body: Any) -> None:
+        if isinstance(body, dict) and str(body.get(key)) != fine:
+            code = body.get(key)
+            shown = code if isinstance(code, str | int) and len(str(code)) <= 16 else "missing or odd"
+            raise Transient(f'{key} "{shown}"')
+
+    return check
+
+
+# --- an endpoint, as the engine walks it -------------------------------------------------------
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One list endpoint of the gateway, as settings."""
+    """A system's `GatewayEndpoint` declaration, flattened for the walks (see `endpoint_of`)."""
 
     system: str
     path: str
-    paging: Paging
+    paging: PagingKind
     records_key: str | None  # None: the body is a bare JSON array
     max_page_size: int = 0  # 0: no paging parameter
     format_time: Callable[[datetime], str] | None = None
@@ -85,26 +95,24 @@ class Endpoint:
     total_header: str | None = None  # link: the total in a header
     cursor_param: str | None = None
     next_cursor_key: str | None = None
-    check: Callable[[bytes], None] | None = field(default=None, compare=False)
+    check: Callable[[Any], None] | None = field(default=None, compare=False)
     max_chunk_pages: int = 10  # offset: a chunk is at most this many pages
     max_rereads: int = 8  # offset: re-reads of a chunk whose total keeps moving
 
 
-ENDPOINTS: dict[str, Endpoint] = {
-    "directory": Endpoint("qlvb", "/qlvb/v1/don-vi", "none", records_key="data"),
-    "qlvb": Endpoint("qlvb", "/qlvb/v1/van-ban", "offset", records_key="du_lieu", max_page_size=1000,
-                     format_time=iso_ict, since_param="cap_nhat_tu", until_param="cap_nhat_den",
-                     page_param="trang", size_param="so_ban_ghi", total_key="tong_so"),
-    "motcua": Endpoint("motcua", "/motcua/v1/ho-so", "offset", records_key="result", max_page_size=1000,
-                       format_time=compact_ict, since_param="TuNgay", until_param="DenNgay",
-                       page_param="TrangSo", size_param="SoLuong", total_key="total", check=motcua_check),
-    "baocao": Endpoint("baocao", "/baocao/v1/ky-bao-cao", "cursor", records_key="data", max_page_size=1000,
-                       format_time=utc_z, since_param="updated_since", size_param="limit",
-                       cursor_param="cursor", next_cursor_key="next_cursor"),
-    "nhiemvu": Endpoint("nhiemvu", "/nhiemvu/v1/nhiem-vu", "link", records_key=None, max_page_size=500,
-                        format_time=local_seconds, since_param="since", size_param="per_page",
-                        total_header="X-Total-Count"),
-}
+_KINDS = {Whole: "none", OffsetPages: "offset", CursorPages: "cursor", LinkPages: "link"}
+
+
+def endpoint_of(system: System) -> Endpoint:
+    """The walkable endpoint of a gateway system, derived from its declaration."""
+    access = system.access
+    if not isinstance(access, GatewayEndpoint):
+        raise TypeError(f"{system.name} is not read through the gateway")
+    paging = dataclasses.asdict(access.paging)
+    return Endpoint(system=system.name, path=access.path, paging=_KINDS[type(access.paging)],
+                    records_key=access.records_key, max_page_size=access.max_page_size,
+                    format_time=TIME_FORMATS[access.time_style] if access.time_style else None,
+                    check=status_check(*access.status) if access.status else None, **paging)
 
 
 # --- the engine --------------------------------------------------------------------------------

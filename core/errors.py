@@ -47,5 +47,26 @@ class PagingError(SourceError):
     a window that keeps moving, a malformed page."""
 
 
-class StateLocked(PipelineError):
+class StateError(PipelineError):
+    """The pipeline's working DuckDB cannot be used as it is."""
+
+
+class StateLocked(StateError):
     """Another process holds the pipeline's working DuckDB for writing."""
+
+
+class StateSchemaError(StateError):
+    """The state file's layout cannot be upgraded without losing data: an explicit step is needed."""
+
+
+class SourceChanged(PipelineError):
+    """A system's stored records came from another source than the one configured now."""
+
+    def __init__(self, system: str, stored: str, current: str):
+        self.system = system
+        super().__init__(
+            f"{system}: the pipeline state holds records from «{stored}», but this run reads «{current}»; "
+            "they are never merged",
+            f"if the new source is right, start the system over with `cchc reset {system}` (its raw records, "
+            "cursor and rejects are dropped and the next refresh reads it again from CCHC_SYNC_START); "
+            "otherwise restore the configuration, or point CCHC_WAREHOUSE at another folder")

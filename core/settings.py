@@ -1,6 +1,11 @@
 """The configuration variables of spec/sources.md, read from the environment and `.env`.
 
-Secrets are wrapped so that no repr, log line or exception can show them.
+Secrets are wrapped so that no repr, log line or exception can show them. Every variable is checked
+here, with one line naming it (never its value) when it is wrong.
+
+The sources are all configured or none: with none, `cchc refresh` runs the demo on the simulated
+city (which then configures them itself, and says so with `CCHC_SIMULATED_CITY`); with some but
+not all, nothing runs, so that simulated records never mix with real ones.
 """
 
 from __future__ import annotations
@@ -9,15 +14,16 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
+from sqlalchemy.engine import URL, make_url
 
 from core.errors import ConfigError
 from core.timezone import ICT
 
-SIMULATOR_CLIENT_ID = "cchc-inspection"
-SIMULATOR_CLIENT_SECRET = "cchc-sim-secret"
-
+SOURCE_VARIABLES = ("CCHC_LGSP_URL", "CCHC_LGSP_CLIENT_ID", "CCHC_LGSP_CLIENT_SECRET", "CCHC_DONTHU_DB_URL")
+"""Every source variable: all set (real sources), or none (the demo)."""
 
 class Secret:
     """A secret value: compare and use it, never print it."""
@@ -45,23 +51,41 @@ class Secret:
 def redact_url(url: str) -> str:
     """A database URL with its password masked, for messages."""
     try:
-        from sqlalchemy.engine import make_url
-
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - unparseable: show nothing of it
         return "<database URL>"
 
 
+def database_display(url: str) -> str:
+    """A database URL without its password and query string (which may hold secrets)."""
+    try:
+        parts = make_url(url)
+        return URL.create(parts.drivername, username=parts.username, host=parts.host, port=parts.port,
+                          database=parts.database).render_as_string(hide_password=False)
+    except Exception:  # noqa: BLE001 - unparseable: show nothing of it
+        return "<database URL>"
+
+
+def gateway_display(url: str) -> str:
+    """A gateway URL without user info, query or fragment."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
 @dataclass(frozen=True)
 class Settings:
     lgsp_url: str | None
-    client_id: str
-    client_secret: Secret = field(repr=False)
+    client_id: str | None
+    client_secret: Secret | None = field(repr=False)
     donthu_db_url: Secret | None = field(repr=False)
     as_of: date
     warehouse: Path
     sync_start: date
     lookback_days: int
+    simulated_city: str | None = None  # set by the demo: the simulated city behind the configured sources
+    sim_seed: int | None = None  # the demo city's seed and scale (None: the simulator's defaults)
+    sim_scale: float | None = None
+    sim_faults: str | None = None  # the demo city's fault rates, in the simulator's --faults syntax
 
     @property
     def state_path(self) -> Path:
@@ -69,12 +93,28 @@ class Settings:
         return self.warehouse.with_name(self.warehouse.stem + "-state.duckdb")
 
     @property
-    def uses_builtin_gateway(self) -> bool:
-        return self.lgsp_url is None
+    def sources_configured(self) -> bool:
+        return self.lgsp_url is not None
 
     @property
-    def uses_builtin_database(self) -> bool:
-        return self.donthu_db_url is None
+    def gateway_identity(self) -> str:
+        """Where systems 1-4 come from, as kept with their cursors and shown in source_health."""
+        return self._identity("gateway", gateway_display(self._require_sources().lgsp_url))
+
+    @property
+    def database_identity(self) -> str:
+        """Where system 5 comes from: the database URL without its password."""
+        return self._identity("database", database_display(self._require_sources().donthu_db_url.reveal()))
+
+    def _identity(self, kind: str, where: str) -> str:
+        return f"simulated city ({self.simulated_city})" if self.simulated_city else f"{kind} {where}"
+
+    def _require_sources(self) -> Settings:
+        if not self.sources_configured:
+            raise ConfigError(", ".join(SOURCE_VARIABLES), "are not set",
+                              "set them to read the city's systems; `cchc refresh` with none set runs the demo "
+                              "on the built-in simulated city")
+        return self
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> Settings:
@@ -86,29 +126,36 @@ class Settings:
             value = values.get(name)
             return value.strip() if value and value.strip() else None
 
+        present = [name for name in SOURCE_VARIABLES if get(name) is not None]
+        if present and len(present) < len(SOURCE_VARIABLES):
+            missing = [name for name in SOURCE_VARIABLES if name not in present]
+            raise ConfigError(", ".join(missing), f"{'is' if len(missing) == 1 else 'are'} not set while "
+                              f"{', '.join(present)} {'is' if len(present) == 1 else 'are'}",
+                              "set every source variable to read the city's systems, or none of them for the "
+                              "demo on the simulated city; simulated and real records are never mixed, so "
+                              "nothing was run")
         url = get("CCHC_LGSP_URL")
         if url is not None and not url.startswith(("http://", "https://")):
             raise ConfigError("CCHC_LGSP_URL", "must be an http:// or https:// URL",
-                              "set it to the gateway's base URL, or unset it to use the built-in simulator")
-        client_id = get("CCHC_LGSP_CLIENT_ID")
-        secret = get("CCHC_LGSP_CLIENT_SECRET")
-        if url is not None and (client_id is None or secret is None):
-            missing = "CCHC_LGSP_CLIENT_ID" if client_id is None else "CCHC_LGSP_CLIENT_SECRET"
-            raise ConfigError(missing, "is required when CCHC_LGSP_URL is set",
-                              "set the client credentials issued to the inspection team")
+                              "set it to the gateway's base URL")
         db_url = get("CCHC_DONTHU_DB_URL")
         if db_url is not None and "://" not in db_url:
             raise ConfigError("CCHC_DONTHU_DB_URL", "is not a SQLAlchemy URL",
                               "use e.g. postgresql+psycopg://user:password@host/db or sqlite:///path")
+        secret = get("CCHC_LGSP_CLIENT_SECRET")
         return cls(
             lgsp_url=url.rstrip("/") if url else None,
-            client_id=client_id or SIMULATOR_CLIENT_ID,
-            client_secret=Secret(secret or SIMULATOR_CLIENT_SECRET),
+            client_id=get("CCHC_LGSP_CLIENT_ID"),
+            client_secret=Secret(secret) if secret else None,
             donthu_db_url=Secret(db_url) if db_url else None,
             as_of=_date(get("CCHC_AS_OF"), "CCHC_AS_OF", datetime.now(ICT).date()),
             warehouse=Path(get("CCHC_WAREHOUSE") or "warehouse/cchc.duckdb"),
             sync_start=_date(get("CCHC_SYNC_START"), "CCHC_SYNC_START", date(2023, 1, 1)),
-            lookback_days=_int(get("CCHC_LOOKBACK_DAYS"), "CCHC_LOOKBACK_DAYS", 3),
+            lookback_days=_int(get("CCHC_LOOKBACK_DAYS"), "CCHC_LOOKBACK_DAYS", 3, 0, 60, "of days"),
+            simulated_city=get("CCHC_SIMULATED_CITY") if url is not None else None,
+            sim_seed=_int(get("CCHC_SIM_SEED"), "CCHC_SIM_SEED", None, 0, 2**31 - 1, ""),
+            sim_scale=_float(get("CCHC_SIM_SCALE"), "CCHC_SIM_SCALE", 0.0001, 2.0),
+            sim_faults=get("CCHC_SIM_FAULTS"),
         )
 
 
@@ -121,13 +168,25 @@ def _date(text: str | None, name: str, default: date) -> date:
         raise ConfigError(name, "is not a date in the form YYYY-MM-DD") from None
 
 
-def _int(text: str | None, name: str, default: int) -> int:
+def _int(text: str | None, name: str, default: int | None, low: int, high: int, unit: str) -> int | None:
     if text is None:
         return default
     try:
         value = int(text)
     except ValueError:
-        raise ConfigError(name, "is not a whole number of days") from None
-    if not 0 <= value <= 60:
-        raise ConfigError(name, "must be between 0 and 60 days")
+        raise ConfigError(name, f"is not a whole number {unit}".rstrip()) from None
+    if not low <= value <= high:
+        raise ConfigError(name, f"must be between {low} and {high}")
+    return value
+
+
+def _float(text: str | None, name: str, low: float, high: float) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(name, "is not a number") from None
+    if not low <= value <= high:
+        raise ConfigError(name, f"must be between {low} and {high}")
     return value

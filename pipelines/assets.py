@@ -1,16 +1,14 @@
-"""Raw assets: one per source system, each an incremental sync into the pipeline's DuckDB."""
-
+"""Raw assets: one per declared source system, each an incremental sync into the pipeline's DuckDB."""
 
 import resource
 
 import dagster as dg
 
-from connectors.registry import DONTHU, GATEWAY_SOURCES
-from connectors.source import DatabaseSource, GatewaySource
-from connectors.sync import SyncResult, run_sync
 from core.errors import PipelineError
+from ingest.sync import SyncResult, run_sync
 from pipelines.freshness import SOURCE_FRESHNESS
 from pipelines.resources import CitySources
+from sources import System
 
 WRITER_POOL = "duckdb_writer"  # one DuckDB writer at a time
 
@@ -36,48 +34,44 @@ def _metadata(result: SyncResult, held: dict[str, int]) -> dict:
     return meta
 
 
-OWNERS = {"directory": "team:van-phong-ubnd-tp", "qlvb": "team:van-phong-ubnd-tp",
-          "baocao": "team:van-phong-ubnd-tp", "motcua": "team:van-phong-ubnd-tp",
-          "nhiemvu": "team:van-phong-ubnd-tp", "donthu": "team:thanh-tra-tp"}
-
-
-def _sync(context: dg.AssetExecutionContext, city: CitySources, source, fetch_factory) -> dg.MaterializeResult:
+def _sync(context: dg.AssetExecutionContext, city: CitySources, system: System) -> dg.MaterializeResult:
     settings = city.settings
     try:
-        with city.state() as state, fetch_factory() as (fetch, stats):
-            result = run_sync(state, source.system, source.tables, fetch, start_day=settings.sync_start,
-                              lookback_days=settings.lookback_days, windowed=source.windowed)
+        identity = city.identity(system)
+        with city.state() as state, city.open_source(system) as (fetch, stats):
+            result = run_sync(state, system, fetch, identity=identity, start_day=settings.sync_start,
+                              lookback_days=settings.lookback_days)
             result.source_stats.update(stats)
-            held = {t: state.count(t) for t in source.tables}
+            held = {t: state.count(t) for t in system.table_names}
     except PipelineError as exc:
         # the one line an operator needs, above Dagster's stack trace; nothing was written for this system
-        context.log.error(f"{source.system} sync failed, nothing written: {exc}")
+        context.log.error(f"{system.name} sync failed, nothing written: {exc}")
         raise
     if result.stats.rejected:
-        context.log.warning(f"{source.system}: {result.stats.rejected} records rejected (see meta.rejects)")
-    return dg.MaterializeResult(metadata=_metadata(result, held))
+        context.log.warning(f"{system.name}: {result.stats.rejected} records rejected (see `cchc rejects`)")
+    meta = _metadata(result, held)
+    meta["source"] = dg.MetadataValue.text(identity)
+    return dg.MaterializeResult(metadata=meta)
 
 
-def _description(source) -> str:
-    if isinstance(source, DatabaseSource):
-        return (f"{source.title_vi}: agencies, petitions and citizen-reception sessions read from the "
-                "Inspectorate's database (read-only, streamed), merged by key.")
-    how = "Incremental by update time with a lookback." if source.windowed else "Snapshot read whole every run."
-    return f"{source.title_vi}: raw records merged by key from the city gateway (`{source.table}`). {how}"
+def _description(system: System) -> str:
+    tables = ", ".join(f"`raw.{t}`" for t in system.table_names)
+    if system.kind == "sql":
+        how = "read from its database through a read-only account, streamed"
+    else:
+        how = f"read from the city gateway (`{system.access.path}`)"
+    when = "incrementally by update time, with a lookback" if system.windowed else "whole, every run"
+    return f"{system.title_vi}: records {how}, {when}, merged by key into {tables}."
 
 
-def raw_asset(source: GatewaySource | DatabaseSource) -> dg.AssetsDefinition:
-    """One sync asset per source system; the gateway and the database differ only in how they open."""
-    kind = "sql" if isinstance(source, DatabaseSource) else "api"
+def raw_asset(system: System) -> dg.AssetsDefinition:
+    """The sync asset of one declared system."""
 
-    @dg.asset(key=["raw", source.system], group_name=f"raw_{source.system}", pool=WRITER_POOL,
-              kinds={"duckdb", kind}, description=_description(source),
-              tags={"system": source.system, "layer": "raw"}, owners=[OWNERS[source.system]],
+    @dg.asset(key=["raw", system.name], group_name=f"raw_{system.name}", pool=WRITER_POOL,
+              kinds={"duckdb", system.kind}, description=_description(system),
+              tags={"system": system.name, "layer": "raw"}, owners=[system.owner],
               freshness_policy=SOURCE_FRESHNESS)
     def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
-        return _sync(context, city, source, lambda: city.open_source(source))
+        return _sync(context, city, system)
 
     return _asset
-
-
-RAW_ASSETS = [raw_asset(s) for s in (*GATEWAY_SOURCES, DONTHU)]

@@ -1,20 +1,30 @@
-"""The Dagster entry point of the CCHC pipeline (`cchc ui`, or `dagster dev -m pipelines.definitions`)."""
+"""The Dagster entry point of the CCHC pipeline (`cchc ui`, or `dagster dev -m pipelines.definitions`).
+
+Everything is derived from the declared systems (`sources.SYSTEMS`): one raw asset each, the SQL
+models over their raw tables, the checks, the published file, the job, its schedule and sensor.
+"""
 
 import dagster as dg
 
-from pipelines.assets import RAW_ASSETS
+from pipelines.assets import raw_asset
 from pipelines.checks import MART_CHECKS
 from pipelines.health import failure_sensor
 from pipelines.jobs import nightly_refresh, refresh_job
 from pipelines.publish import published_warehouse
 from pipelines.resources import CitySources
-from pipelines.transform import MODEL_ASSETS
+from pipelines.transform import model_assets
+from sources import SYSTEMS, System
 
-defs = dg.Definitions(
-    assets=[*RAW_ASSETS, *MODEL_ASSETS, published_warehouse],
-    asset_checks=MART_CHECKS,
-    resources={"city": CitySources()},
-    jobs=[refresh_job],
-    schedules=[nightly_refresh],
-    sensors=[failure_sensor(refresh_job)],
-)
+
+def build_definitions(systems: tuple[System, ...] = SYSTEMS) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*(raw_asset(s) for s in systems), *model_assets(systems), published_warehouse],
+        asset_checks=MART_CHECKS,
+        resources={"city": CitySources()},
+        jobs=[refresh_job],
+        schedules=[nightly_refresh],
+        sensors=[failure_sensor(refresh_job)],
+    )
+
+
+defs = build_definitions()

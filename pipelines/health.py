@@ -3,16 +3,13 @@ published `marts.source_health`, while every other published table stays as it w
 
 from __future__ import annotations
 
-import logging
-
 import dagster as dg
 
 from core.settings import Settings
+from pipelines.failures import run_failures_from_events
 from storage.publish import republish_health
 from storage.sqlmodels import discover, prepare
 from storage.state import StateStore
-
-log = logging.getLogger("cchc.health")
 
 
 def publish_failure_health(settings: Settings) -> bool:
@@ -30,8 +27,6 @@ def failure_sensor(job) -> dg.SensorDefinition:
                            description="When a refresh fails, the published source_health shows which system "
                                        "failed and why; the other marts stay as last published.")
     def _sensor(context: dg.RunFailureSensorContext):
-        from pipelines.run import run_failures_from_events
-
         for label, message in run_failures_from_events(context.get_step_failure_events()).items():
             context.log.error(f"{label}: {message}")
         published = publish_failure_health(Settings.from_env())

@@ -1,23 +1,29 @@
-"""Resources: where the sources are (configured, or the built-in city) and the pipeline's state.
+"""Resources: where the sources are, and the pipeline's state.
 
 Settings come from the environment and `.env` when a run starts, so the same definitions run on
-the simulator, in tests and against the real systems.
+the real systems, on the demo city (which `cchc refresh` and `cchc ui` start and configure when no
+source is set), and in tests. Nothing here starts a source: a run that needs one and finds none
+configured fails with one line saying what to set.
 """
 
 from __future__ import annotations
 
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 from pydantic import PrivateAttr
 
-from connectors.builtin import builtin_city
+from connectors.database import DatabaseReader
+from connectors.http import GatewayClient
+from connectors.pages import Fetch, database_fetch, gateway_fetch
 from core.settings import Settings
+from sources import Database, System
 from storage.state import StateStore
 
 
 class CitySources(dg.ConfigurableResource):
-    """The five systems: the configured gateway and database, or the built-in simulated city."""
+    """The source systems as configured, and the pipeline's working DuckDB."""
 
     dotenv_path: str = ".env"
     max_attempts: int = 8  # per HTTP call, then the sync fails loudly
@@ -25,52 +31,32 @@ class CitySources(dg.ConfigurableResource):
     backoff_max: float = 30.0
     max_retry_after: float = 60.0  # cap on a gateway's Retry-After
     _settings: Settings | None = PrivateAttr(default=None)
-    _gateway_url: str | None = PrivateAttr(default=None)
-    _database_url: str | None = PrivateAttr(default=None)
-    _stack: ExitStack | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = Settings.from_env(dotenv_path=self.dotenv_path)
-        self._stack = ExitStack()
-        builtin = self._stack.enter_context(builtin_city(self._settings))
-        self._gateway_url = self._settings.lgsp_url or builtin.gateway_url
-        self._database_url = (self._settings.donthu_db_url.reveal() if self._settings.donthu_db_url
-                              else builtin.database_url)
-        if context.log and (builtin.gateway_url or builtin.database_url):
-            context.log.info("Using the built-in simulated city for the sources left unconfigured")
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._stack is not None:
-            self._stack.close()
 
     @property
     def settings(self) -> Settings:
         return self._settings
 
-    def gateway_client(self):
-        from connectors.http import GatewayClient
-
+    def identity(self, system: System) -> str:
+        """The source a system is read from now: kept with its cursor, compared on every sync."""
         s = self._settings
-        return GatewayClient(self._gateway_url, s.client_id, s.client_secret, max_attempts=self.max_attempts,
-                             backoff_initial=self.backoff_initial, backoff_max=self.backoff_max,
-                             max_retry_after=self.max_retry_after)
-
-    def donthu_source(self):
-        from connectors.donthu import DonThuSource
-
-        return DonThuSource(self._database_url)
+        return s.database_identity if isinstance(system.access, Database) else s.gateway_identity
 
     @contextmanager
-    def open_source(self, source):
-        """(fetch, stats) for a source: the gateway client or the read-only database connection."""
-        from connectors.source import DatabaseSource
-
-        if isinstance(source, DatabaseSource):
-            with self.donthu_source() as database:
-                yield source.fetch(database), {}
+    def open_source(self, system: System) -> Iterator[tuple[Fetch, dict]]:
+        """(fetch, counters) for a system: the gateway client or a read-only database connection."""
+        s = self._settings
+        if isinstance(system.access, Database):
+            with DatabaseReader(system, s.donthu_db_url) as reader:
+                yield database_fetch(reader, system), {}
         else:
-            with self.gateway_client() as client:
-                yield source.fetch(client), client.stats
+            self.identity(system)  # one clear line when no source is configured
+            with GatewayClient(s.lgsp_url, s.client_id, s.client_secret, max_attempts=self.max_attempts,
+                               backoff_initial=self.backoff_initial, backoff_max=self.backoff_max,
+                               max_retry_after=self.max_retry_after) as client:
+                yield gateway_fetch(client, system), client.stats
 
     def state(self) -> StateStore:
         return StateStore(self._settings.state_path)

@@ -9,18 +9,10 @@ import time
 import dagster as dg
 
 from core.errors import PipelineError
-
-
-def _subclasses(cls: type) -> set[type]:
-    return {cls}.union(*(_subclasses(sub) for sub in cls.__subclasses__()))
-
-
-def _our_errors() -> set[str]:
-    """Names of the errors we raise on purpose (their messages are the readable ones)."""
-    import connectors.paging  # noqa: F401 - imported so every subclass is registered
-    import storage.state  # noqa: F401
-
-    return {cls.__name__ for cls in _subclasses(PipelineError)}
+from core.settings import Settings
+from pipelines.definitions import defs
+from pipelines.failures import run_failures_from_events
+from pipelines.health import publish_failure_health
 
 
 def _instance() -> dg.DagsterInstance:
@@ -28,32 +20,6 @@ def _instance() -> dg.DagsterInstance:
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
     return dg.DagsterInstance.ephemeral()
-
-
-def readable_error(error) -> str:
-    """The message of our own error inside Dagster's wrapping, else the innermost cause."""
-    chain = []
-    while error is not None:
-        chain.append(error)
-        error = error.cause or getattr(error, "context", None)
-    ours = _our_errors()
-    for err in chain:
-        if err.cls_name in ours:
-            return err.message.strip().split("\n")[0].removeprefix(f"core.errors.{err.cls_name}: ")
-    last = chain[-1]
-    return f"{last.cls_name}: {last.message.strip().splitlines()[0] if last.message.strip() else ''}"
-
-
-def run_failures_from_events(events) -> dict[str, str]:
-    """Step and resource failures, by step (or resource), as one readable line each."""
-    failures = {}
-    for event in events:
-        error = getattr(event.event_specific_data, "error", None)
-        if error is None or event.event_type_value not in ("STEP_FAILURE", "RESOURCE_INIT_FAILURE"):
-            continue
-        label = (event.step_key or "resources").removeprefix("raw__")
-        failures[label] = readable_error(error)
-    return failures
 
 
 def run_failures(result) -> dict[str, str]:
@@ -68,11 +34,9 @@ def run_failures(result) -> dict[str, str]:
 
 
 def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:
-    from core.settings import Settings
-    from pipelines.definitions import defs
-
+    """Run the refresh job once; print one line per system and every failure. 0 only when all succeeded."""
     try:
-        Settings.from_env()  # a wrong variable is one line here, not a stack of Dagster errors
+        settings = Settings.from_env()  # a wrong variable is one line here, not a stack of Dagster errors
     except PipelineError as exc:
         print(f"cchc refresh: {exc}", file=out)
         return 2
@@ -102,10 +66,7 @@ def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:
         for label, message in failures.items():
             print(f"  {label}: {message}", file=out)
         if failures and any(not label.startswith("check ") for label in failures):
-            from core.settings import Settings
-            from pipelines.health import publish_failure_health
-
-            if publish_failure_health(Settings.from_env()):
+            if publish_failure_health(settings):
                 print("  published      marts.source_health updated with the failure; other marts unchanged",
                       file=out)
         return 0 if result.success and not failures else 1

@@ -3,34 +3,12 @@
 import dagster as dg
 
 from pipelines.resources import CitySources
-from storage.schema import RAW_TABLES
+from sources import System
 from storage.sqlmodels import SqlModel, build_model, discover, prepare
 
 WRITER_POOL = "duckdb_writer"
 MODELS = discover()
-
-
-def _dep_key(ref: str) -> dg.AssetKey:
-    schema, name = ref.split(".", 1)
-    if schema == "raw":
-        return dg.AssetKey(["raw", RAW_TABLES[name].system])
-    return dg.AssetKey([schema, name])
-
-
-def _systems(model: SqlModel) -> list[str]:
-    """The source systems a model reads, through every model it depends on."""
-    found, todo, seen = set(), list(model.deps), set()
-    while todo:
-        ref = todo.pop()
-        if ref in seen:
-            continue
-        seen.add(ref)
-        if ref.startswith("raw."):
-            found.add(RAW_TABLES[ref.split(".", 1)[1]].system)
-        elif ref in MODELS:
-            todo.extend(MODELS[ref].deps)
-    return sorted(found - {"directory"}) or sorted(found)
-
+MART_KEYS = [dg.AssetKey(["marts", m.name]) for m in MODELS.values() if m.schema == "marts"]
 
 # Previews shown in the UI for the tables inspectors care about most.
 PREVIEWS = {
@@ -40,7 +18,40 @@ PREVIEWS = {
                       "FROM marts.findings GROUP BY signal_code ORDER BY findings DESC LIMIT 15",
     "marts.source_health": "SELECT * FROM marts.source_health",
     "marts.unresolved_units": "SELECT * FROM marts.unresolved_units ORDER BY records DESC LIMIT 10",
+    "marts.publication": "SELECT data_kind, as_of, source_identities FROM marts.publication",
 }
+
+
+def _raw_keys(ref: str, systems: tuple[System, ...]) -> list[dg.AssetKey]:
+    """The raw assets behind a `raw.x` or `meta.x` reference (the sync bookkeeping: every system's)."""
+    schema, name = ref.split(".", 1)
+    return [dg.AssetKey(["raw", s.name]) for s in systems if schema == "meta" or name in s.table_names]
+
+
+def _systems(model: SqlModel, systems: tuple[System, ...]) -> list[str]:
+    """The source systems a model reads, through every model it depends on."""
+    found, todo, seen = set(), list(model.deps), set()
+    while todo:
+        ref = todo.pop()
+        if ref in seen:
+            continue
+        seen.add(ref)
+        if ref.startswith("raw."):
+            found.update(key.path[1] for key in _raw_keys(ref, systems))
+        elif ref in MODELS:
+            todo.extend(MODELS[ref].deps)
+    secondary = {s.name for s in systems if not s.in_source_health}  # the directory serves every system
+    return sorted(found - secondary) or sorted(found)
+
+
+def _deps(model: SqlModel, systems: tuple[System, ...]) -> list[dg.AssetKey]:
+    keys = set()
+    for ref in model.deps:
+        if ref.startswith(("raw.", "meta.")):
+            keys.update(_raw_keys(ref, systems))
+        else:
+            keys.add(dg.AssetKey(ref.split(".", 1)))
+    return sorted(keys, key=lambda k: k.path)
 
 
 def _markdown(con, sql: str) -> str:
@@ -51,16 +62,15 @@ def _markdown(con, sql: str) -> str:
     return head + "\n" + body
 
 
-def model_asset(model: SqlModel) -> dg.AssetsDefinition:
-    systems = _systems(model)
-    group = f"{model.schema}_{systems[0]}" if model.schema != "marts" and len(systems) == 1 else model.schema
+def model_asset(model: SqlModel, systems: tuple[System, ...]) -> dg.AssetsDefinition:
+    read = _systems(model, systems)
+    group = f"{model.schema}_{read[0]}" if model.schema != "marts" and len(read) == 1 else model.schema
 
-    @dg.asset(key=[model.schema, model.name], group_name=group, pool=WRITER_POOL,
-              deps=[_dep_key(d) for d in sorted(model.deps)], kinds={"duckdb", "sql"},
-              description=model.description or None,
-              tags={"layer": model.schema, **({"system": systems[0]} if len(systems) == 1 else {})},
+    @dg.asset(key=[model.schema, model.name], group_name=group, pool=WRITER_POOL, deps=_deps(model, systems),
+              kinds={"duckdb", "sql"}, description=model.description or None,
+              tags={"layer": model.schema, **({"system": read[0]} if len(read) == 1 else {})},
               metadata={"sql_file": dg.MetadataValue.path(str(model.path.relative_to(model.path.parents[2]))),
-                        "reads_systems": dg.MetadataValue.text(", ".join(systems) or "-")})
+                        "reads_systems": dg.MetadataValue.text(", ".join(read) or "-")})
     def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
         meta = {"as_of": dg.MetadataValue.text(city.settings.as_of.isoformat())}
         with city.state() as state:
@@ -73,5 +83,5 @@ def model_asset(model: SqlModel) -> dg.AssetsDefinition:
     return _asset
 
 
-MODEL_ASSETS = [model_asset(m) for m in MODELS.values()]
-MART_KEYS = [dg.AssetKey(["marts", m.name]) for m in MODELS.values() if m.schema == "marts"]
+def model_assets(systems: tuple[System, ...]) -> list[dg.AssetsDefinition]:
+    return [model_asset(m, systems) for m in MODELS.values()]

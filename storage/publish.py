@@ -17,6 +17,7 @@ from storage.sqlmodels import SQL_DIR
 
 STORAGE_VERSION = "v1.5.0"
 COMMENTS = SQL_DIR / "marts" / "comments.toml"
+SIMULATED_MARK = "DỮ LIỆU MÔ PHỎNG — "  # before every table comment of a file built from the demo city
 
 
 def _quote(text: str) -> str:
@@ -41,6 +42,8 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path, sources: dict[str, str
     if not tables:
         raise RuntimeError("there are no marts tables to publish; the published file was left as it was")
     counts = {}
+    simulated = "publication" in sources and bool(
+        con.sql(f"SELECT bool_or(simulated) FROM {sources['publication']}").fetchall()[0][0])
     con.execute(f"ATTACH {_quote(str(staging))} AS publish_target (STORAGE_VERSION '{STORAGE_VERSION}')")
     try:
         con.execute("CREATE SCHEMA publish_target.marts")
@@ -49,7 +52,8 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path, sources: dict[str, str
             counts[table] = con.execute(f"SELECT count(*) FROM publish_target.marts.{table}").fetchall()[0][0]
             notes = comments.get(table, {})
             if "table" in notes:
-                con.execute(f"COMMENT ON TABLE publish_target.marts.{table} IS {_quote(notes['table'])}")
+                note = (SIMULATED_MARK if simulated else "") + notes["table"]
+                con.execute(f"COMMENT ON TABLE publish_target.marts.{table} IS {_quote(note)}")
             for (column,) in con.sql(f"SELECT column_name FROM duckdb_columns() WHERE database_name = 'publish_target' "
                                      f"AND table_name = '{table}'").fetchall():
                 if column in notes:

@@ -1,13 +1,10 @@
-"""Raw tables derived from the record models: one declaration per table, types read off the model.
-
-A model field's Python type decides its DuckDB and Arrow types, so a field added to a model needs
-no second edit here.
+"""Raw tables derived from the declarations and their record models: a field's Python type decides
+its DuckDB and Arrow types, so a field added to a model needs no second edit here.
 """
 
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Union, get_args, get_origin
@@ -15,47 +12,23 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 import pyarrow as pa
 from pydantic import BaseModel
 
-from models import CoQuan, DonThu, DonVi, HoSo, KyBaoCao, NhiemVu, SourceRecord, TiepCongDan, VanBan
+from sources import RawTable
 
 SYNCED_AT = "_synced_at"
 
 
-@dataclass(frozen=True)
-class RawTable:
-    """One raw table: where its records come from and how versions are told apart."""
-
-    system: str
-    name: str  # table in schema raw
-    model: type[SourceRecord]
-    updated: str | None  # the update-time field; None for snapshots replaced whole
-
-    @property
-    def key(self) -> str:
-        return self.model.ID_FIELD
-
-    @property
-    def fields(self) -> list[str]:
-        return list(self.model.model_fields)
-
-    def ddl(self, qualified: str) -> str:
-        cols = ", ".join(f'"{n}" {duck_type(f.annotation)}' for n, f in self.model.model_fields.items())
-        return f'CREATE TABLE IF NOT EXISTS {qualified} ({cols}, "{SYNCED_AT}" TIMESTAMPTZ)'
-
-    @property
-    def arrow_schema(self) -> pa.Schema:
-        return pa.schema([(n, arrow_type(f.annotation)) for n, f in self.model.model_fields.items()])
+def column_types(table: RawTable) -> dict[str, str]:
+    """Each stored field of a raw table with its DuckDB type."""
+    return {n: duck_type(f.annotation) for n, f in table.model.model_fields.items()}
 
 
-RAW_TABLES: dict[str, RawTable] = {t.name: t for t in (
-    RawTable("directory", "directory_don_vi", DonVi, None),
-    RawTable("qlvb", "qlvb_van_ban", VanBan, "cap_nhat_luc"),
-    RawTable("baocao", "baocao_ky_bao_cao", KyBaoCao, "updated_at"),
-    RawTable("motcua", "motcua_ho_so", HoSo, "NgayCapNhat"),
-    RawTable("nhiemvu", "nhiemvu_nhiem_vu", NhiemVu, "cap_nhat_luc"),
-    RawTable("donthu", "donthu_dm_co_quan", CoQuan, None),
-    RawTable("donthu", "donthu_don_thu", DonThu, "updated_at"),
-    RawTable("donthu", "donthu_tiep_cong_dan", TiepCongDan, "updated_at"),
-)}
+def create_sql(table: RawTable, qualified: str) -> str:
+    cols = ", ".join(f'"{n}" {t}' for n, t in column_types(table).items())
+    return f'CREATE TABLE IF NOT EXISTS {qualified} ({cols}, "{SYNCED_AT}" TIMESTAMPTZ)'
+
+
+def arrow_schema(table: RawTable) -> pa.Schema:
+    return pa.schema([(n, arrow_type(f.annotation)) for n, f in table.model.model_fields.items()])
 
 
 def _strip(tp):

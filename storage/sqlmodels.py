@@ -1,8 +1,9 @@
 """SQL models under `sql/`: one file per model, dependencies read from the SQL itself.
 
 A model is `sql/<schema>/<name>.sql` holding one SELECT; it becomes `<schema>.<name>` (staging:
-views; intermediate and marts: tables; a line `-- materialized: view` or `table` overrides). Any reference `raw.x`, `staging.x`, `intermediate.x` or
-`marts.x` in its text is a dependency. Leading `--` lines are its description.
+views; intermediate and marts: tables; a line `-- materialized: view` or `table` overrides). Any
+reference `raw.x`, `meta.x`, `staging.x`, `intermediate.x` or `marts.x` in its text is a dependency
+(`meta.x`: the sync bookkeeping, which every sync writes). Leading `--` lines are its description.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from models.names import name_key
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 LAYERS = ("staging", "intermediate", "marts")
-_REF = re.compile(r"\b(raw|staging|intermediate|marts)\.([a-z_][a-z0-9_]*)\b")
+_REF = re.compile(r"\b(raw|meta|staging|intermediate|marts)\.([a-z_][a-z0-9_]*)\b")
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 _MATERIALIZED = re.compile(r"^--\s*materialized:\s*(view|table)\b", re.M | re.I)
 
@@ -72,7 +73,7 @@ def discover(root: Path = SQL_DIR) -> dict[str, SqlModel]:
             model = _parse(path, schema)
             models[model.ref] = model
     for model in models.values():
-        unknown = {d for d in model.deps if not d.startswith("raw.") and d not in models}
+        unknown = {d for d in model.deps if not d.startswith(("raw.", "meta.")) and d not in models}
         if unknown:
             raise ValueError(f"{model.path.name} refers to unknown models: {', '.join(sorted(unknown))}")
     return models

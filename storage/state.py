@@ -3,6 +3,11 @@
 One writer at a time (a file lock, then DuckDB's own). A system's sync streams its pages into
 staging tables, then one transaction merges them into the raw tables, records the rejects and
 moves the cursor: a sync that dies at any point leaves data and cursors as they were.
+
+Each system's cursor is kept with the identity of the source it came from (a gateway URL, a
+database URL without its password, or a simulated city), so that records of two sources are never
+merged into one table. The file's layout has a version (`meta.schema_version`); opening an older
+layout upgrades it (`storage.migrations`).
 """
 
 from __future__ import annotations
@@ -21,24 +26,10 @@ import orjson
 import pyarrow as pa
 
 from core.errors import StateLocked
-from storage.schema import RAW_TABLES, SYNCED_AT, RawTable
+from sources import SYSTEMS, RawTable, System
+from storage.migrations import register, upgrade
+from storage.schema import SYNCED_AT, arrow_schema
 
-META_DDL = (
-    "CREATE SCHEMA IF NOT EXISTS raw",
-    "CREATE SCHEMA IF NOT EXISTS stage",
-    "CREATE SCHEMA IF NOT EXISTS meta",
-    """CREATE TABLE IF NOT EXISTS meta.sync_state (
-        system VARCHAR PRIMARY KEY, cursor TIMESTAMPTZ, window_lo TIMESTAMPTZ, window_hi TIMESTAMPTZ,
-        last_success_at TIMESTAMPTZ, fetched BIGINT, staged BIGINT, rejected BIGINT, inserted BIGINT,
-        replaced BIGINT)""",
-    """CREATE TABLE IF NOT EXISTS meta.sync_log (
-        system VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, ok BOOLEAN, window_lo TIMESTAMPTZ,
-        window_hi TIMESTAMPTZ, fetched BIGINT, staged BIGINT, rejected BIGINT, inserted BIGINT, replaced BIGINT,
-        error VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS meta.rejects (
-        system VARCHAR, source_table VARCHAR, record_key VARCHAR, record_id VARCHAR, reason VARCHAR,
-        first_seen_at TIMESTAMPTZ, last_seen_at TIMESTAMPTZ, times_seen BIGINT)""",
-)
 REJECT_SCHEMA = pa.schema([("source_table", pa.string()), ("record_key", pa.string()),
                            ("record_id", pa.string()), ("reason", pa.string()), ("_seq", pa.int64())])
 
@@ -64,8 +55,10 @@ def reject_key(record_id: str | None, redacted: dict) -> str:
 class StateStore:
     """Opens the working DuckDB under an exclusive file lock; use as a context manager."""
 
-    def __init__(self, path: str | Path, lock_timeout: float = 600.0, memory_limit: str = "512MB"):
+    def __init__(self, path: str | Path, lock_timeout: float = 600.0, memory_limit: str = "512MB",
+                 systems: tuple[System, ...] = SYSTEMS):
         self.path = Path(path)
+        self.systems = systems
         self.lock_timeout = lock_timeout
         self.memory_limit = memory_limit
         self.con: duckdb.DuckDBPyConnection | None = None
@@ -80,10 +73,7 @@ class StateStore:
             for setting in ("SET preserve_insertion_order = false", f"SET memory_limit = '{self.memory_limit}'",
                             f"SET temp_directory = '{tmp}'", "SET TimeZone = 'Asia/Ho_Chi_Minh'"):
                 self.con.execute(setting)
-            for ddl in META_DDL:
-                self.con.execute(ddl)
-            for table in RAW_TABLES.values():
-                self.con.execute(table.ddl(f"raw.{table.name}"))
+            upgrade(self.con, self.systems)
         except BaseException:
             self.close()
             raise
@@ -121,6 +111,38 @@ class StateStore:
     def cursor(self, system: str) -> datetime | None:
         row = self.con.execute("SELECT cursor FROM meta.sync_state WHERE system = ?", [system]).fetchall()
         return row[0][0] if row else None
+
+    def register(self, system: System) -> None:
+        """Make sure a system's raw tables exist in their current layout (a system declared after open)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            register(self.con, (system,))
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def identity(self, system: str) -> str | None:
+        """The source a system's stored records came from; None before its first sync."""
+        row = self.con.execute("SELECT source_identity FROM meta.sync_state WHERE system = ?", [system]).fetchall()
+        return row[0][0] if row else None
+
+    def reset(self, system: System) -> dict[str, int]:
+        """Forget a system: its raw rows, cursor, identity and rejects, in one transaction. Its sync log stays."""
+        con, dropped = self.con, {}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in system.tables:
+                dropped[table.name] = con.execute(f"DELETE FROM raw.{table.name}").fetchall()[0][0]
+            con.execute("DELETE FROM meta.sync_state WHERE system = ?", [system.name])
+            con.execute("DELETE FROM meta.rejects WHERE system = ?", [system.name])
+            con.execute("INSERT INTO meta.sync_log (system, started_at, finished_at, ok, error) "
+                        "VALUES (?, now(), now(), true, 'reset by the operator')", [system.name])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return dropped
 
     def count(self, table: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM raw.{table}").fetchall()[0][0]
@@ -170,7 +192,7 @@ class SyncWriter:
         """Append validated rows (model.to_row() dicts) to the table's staging."""
         if not rows:
             return
-        schema = self.tables[table].arrow_schema
+        schema = arrow_schema(self.tables[table])
         # column by column: several times faster than from_pylist for the nested lists of the one-stop shop
         columns = {name: [row[name] for row in rows] for name in schema.names}
         batch = pa.Table.from_pydict(columns, schema=schema).append_column("_seq", self._next_seq(len(rows)))
@@ -190,7 +212,7 @@ class SyncWriter:
         self.stats.per_table[table]["rejected"] += len(rejects)
 
     def commit(self, cursor: datetime | None, window: tuple[datetime | None, datetime | None], started_at: datetime,
-               fetched: int) -> MergeStats:
+               fetched: int, identity: str) -> MergeStats:
         """Merge every staged table, the rejects and the cursor in ONE transaction."""
         self.stats.fetched = fetched
         con = self.con
@@ -204,10 +226,14 @@ class SyncWriter:
                 self.stats.per_table[name].update(inserted=inserted, replaced=replaced)
             self._merge_rejects(now)
             s = self.stats
-            con.execute("INSERT OR REPLACE INTO meta.sync_state VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            held = sum(self._affected(f"SELECT count(*) FROM raw.{name}") for name in self.tables)
+            con.execute("INSERT OR REPLACE INTO meta.sync_state BY NAME SELECT ? AS system, ? AS cursor, "
+                        "? AS window_lo, ? AS window_hi, ? AS last_success_at, ? AS fetched, ? AS staged, "
+                        "? AS rejected, ? AS inserted, ? AS replaced, ? AS source_identity, ? AS held",
                         [self.system, cursor, window[0], window[1], now, s.fetched, s.staged, s.rejected,
-                         s.inserted, s.replaced])
-            con.execute("INSERT INTO meta.sync_log VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                         s.inserted, s.replaced, identity, held])
+            con.execute("INSERT INTO meta.sync_log (system, started_at, finished_at, ok, window_lo, window_hi, fetched, "
+                        "staged, rejected, inserted, replaced) VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?)",
                         [self.system, started_at, now, window[0], window[1], s.fetched, s.staged, s.rejected,
                          s.inserted, s.replaced])
             con.execute("COMMIT")

@@ -15,7 +15,10 @@ import duckdb
 import pyarrow as pa
 
 from models import validate_record
-from storage.schema import RAW_TABLES
+from sources import raw_tables
+from storage.schema import arrow_schema
+
+RAW_TABLES = raw_tables()
 from storage.sqlmodels import build_all
 from storage.state import StateStore
 
@@ -49,7 +52,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, table: str, records: list[dict]) ->
         record, reason = validate_record(spec.model, raw)
         assert reason is None, f"test record rejected by {spec.model.__name__}: {reason}"
         rows.append(record.to_row())
-    batch = pa.Table.from_pylist(rows, schema=spec.arrow_schema)
+    batch = pa.Table.from_pylist(rows, schema=arrow_schema(spec))
     con.register("_batch", batch)
     con.execute(f"INSERT INTO raw.{table} BY NAME SELECT *, now() AS _synced_at FROM _batch")
     con.unregister("_batch")

@@ -17,15 +17,17 @@ import pytest
 
 from core.timezone import ICT
 from models import validate_record
-from pipelines.assets import RAW_ASSETS
+from pipelines.assets import raw_asset
 from pipelines.resources import CitySources
 from pipelines.run import refresh as run_refresh
 from simulator.donthu_db import DonThuDatabase
 from simulator.faults import FaultConfig
 from simulator.server import Credentials, Gateway, SimulatorServer
 from simulator.world import World, WorldConfig
-from storage.schema import RAW_TABLES
+from sources import SYSTEMS, raw_tables
 
+RAW_TABLES = raw_tables()
+RAW_ASSETS = [raw_asset(s) for s in SYSTEMS]
 SECRET = "S3cret-Marker-61-do-not-leak"
 CLIENT = "inspection-team-test"
 FAST = dict(backoff_initial=0.01, backoff_max=0.05, max_retry_after=0.05)

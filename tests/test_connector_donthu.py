@@ -13,13 +13,22 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from connectors.donthu import COLUMNS, MODELS, TABLES, DonThuSource
+from connectors.database import DatabaseReader, selected_columns
 from core.errors import SourceError
 from core.settings import Secret
 from core.timezone import ICT, UTC
 from models import validate_record
 from models.donthu import PERSONAL_FIELDS
 from simulator.donthu_db import DonThuDatabase
+from sources.catalog import DONTHU
+
+TABLES = ("don_thu", "tiep_cong_dan")  # read by update-time window; dm_co_quan is read whole
+MODELS = {t.source_table: t.model for t in DONTHU.tables}
+COLUMNS = {t.source_table: selected_columns(t) for t in DONTHU.tables}
+
+
+def DonThuSource(url, **kwargs) -> DatabaseReader:  # noqa: N802 - reads like the reader it builds
+    return DatabaseReader(DONTHU, url, **kwargs)
 
 PG_URL = os.environ.get("CCHC_TEST_POSTGRES_URL")
 needs_pg = pytest.mark.skipif(not PG_URL, reason="set CCHC_TEST_POSTGRES_URL to a throwaway PostgreSQL database")
@@ -107,7 +116,7 @@ def test_full_read_is_the_database_minus_personal_columns(small_world, db_url, t
 
 def test_agencies_are_read_whole(small_world, db_url):
     with DonThuSource(db_url) as source:
-        agencies = source.read_agencies()
+        agencies = source.read_all("dm_co_quan")
     assert len(agencies) == len(small_world.donthu.agencies)
     assert {a["id"] for a in agencies} == {a.row()["id"] for a in small_world.donthu.agencies}
     assert all(set(a) == set(COLUMNS["dm_co_quan"]) for a in agencies)
@@ -146,6 +155,8 @@ def test_bounds_must_be_aware_and_tables_known(sqlite_path):
         with pytest.raises(ValueError, match="aware"):
             next(source.iter_batches("don_thu", datetime(2025, 9, 1), None))
         with pytest.raises(ValueError, match="unknown table"):
+            next(source.iter_batches("don_thu_archive", None, None))
+        with pytest.raises(ValueError, match="snapshot"):
             next(source.iter_batches("dm_co_quan", None, None))
 
 
@@ -177,7 +188,7 @@ def test_personal_columns_are_never_selected(db_url):
 
         for table in TABLES:
             assert sum(len(b) for b in source.iter_batches(table, None, None)) > 0
-        assert source.read_agencies()
+        assert source.read_all("dm_co_quan")
 
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert {t for t in (*TABLES, "dm_co_quan") if any(t in s for s in selects)} == {*TABLES, "dm_co_quan"}
@@ -191,7 +202,7 @@ def test_personal_columns_are_never_selected(db_url):
 
 def test_rows_validate_except_the_malformed(small_world, db_url):
     with DonThuSource(db_url) as source:
-        for agency in source.read_agencies():
+        for agency in source.read_all("dm_co_quan"):
             assert validate_record(MODELS["dm_co_quan"], agency)[1] is None
         for table in TABLES:
             bad = small_world.malformed_keys(table)
@@ -252,7 +263,7 @@ def test_unreachable_postgresql_is_one_clean_error(as_secret):
     error = caught.value
     message = str(error)
     assert "SECRETPW" not in message
-    assert message.startswith("donthu: cannot connect to the Inspectorate database")
+    assert message.startswith("donthu: cannot connect to the database at")
     assert "127.0.0.1" in message and "OperationalError" in message and "CCHC_DONTHU_DB_URL" in message
     assert error.system == "donthu"
     assert error.__cause__ is None and error.__suppress_context__
@@ -268,7 +279,7 @@ def test_an_unusable_url_does_not_echo_it():
 def test_wrong_password_is_one_clean_error():
     url = make_url(PG_URL).set(password="WRONG-PW-4711").render_as_string(hide_password=False)
     with DonThuSource(url, connect_timeout=3) as source, pytest.raises(SourceError) as caught:
-        source.read_agencies()
+        source.read_all("dm_co_quan")
     assert "cannot connect" in str(caught.value) and "WRONG-PW-4711" not in str(caught.value)
 
 
@@ -284,6 +295,6 @@ def test_missing_table_and_column_are_named(tmp_path):
         assert str(caught.value).startswith("donthu: ") and "SELECT" not in str(caught.value)
         assert caught.value.__cause__ is None and caught.value.__suppress_context__
         with pytest.raises(SourceError, match="table dm_co_quan is missing"):
-            source.read_agencies()
+            source.read_all("dm_co_quan")
         with pytest.raises(SourceError, match=r"table tiep_cong_dan lacks column\(s\) so_luot"):
             list(source.iter_batches("tiep_cong_dan", None, None))

@@ -14,7 +14,7 @@ from test_sim_contract import as_multiset, truth, window
 
 from conftest import serve
 from connectors.paging import (
-    ENDPOINTS,
+    endpoint_of,
     compact_ict,
     iso_ict,
     iter_pages,
@@ -25,6 +25,9 @@ from connectors.paging import (
 from core.errors import PagingError, SourceError
 from core.timezone import ICT
 from simulator.faults import FaultConfig
+from sources import SYSTEMS
+
+ENDPOINTS = {s.name: endpoint_of(s) for s in SYSTEMS if s.kind == "api"}
 
 T0 = datetime(2025, 9, 1, 8, 0, 0, tzinfo=ICT)
 

@@ -18,7 +18,9 @@ from pipeline_support import (
     start_city,
 )
 from simulator.faults import FaultConfig
-from storage.schema import RAW_TABLES
+from sources import raw_tables
+
+RAW_TABLES = raw_tables()
 
 MATRIX: dict[str, dict] = {}
 HIGH = {

@@ -131,12 +131,10 @@ def test_a_refresh_while_an_inspector_reads_succeeds_and_the_reader_keeps_its_sn
 
 
 def test_a_failing_blocking_check_stops_publishing(published, monkeypatch):
-    from pipelines.assets import RAW_ASSETS
     from pipelines.checks import MartCheck, mart_check
-    from pipelines.publish import published_warehouse
+    from pipelines.definitions import defs
     from pipelines.resources import CitySources
     from pipelines.run import run_failures
-    from pipelines.transform import MODEL_ASSETS
 
     city, _code, _out, path = published
     for name, value in city.env.items():
@@ -144,7 +142,7 @@ def test_a_failing_blocking_check_stops_publishing(published, monkeypatch):
     monkeypatch.chdir(city.workdir)
     stamp = path.stat().st_mtime_ns
     wrong = mart_check(MartCheck("units", "always_wrong", "A check that finds a problem.", "SELECT 1 AS problem"))
-    result = dg.materialize([*RAW_ASSETS, *MODEL_ASSETS, published_warehouse, wrong],
+    result = dg.materialize([*defs.assets, wrong],
                             resources={"city": CitySources()}, instance=dg.DagsterInstance.ephemeral(),
                             raise_on_error=False)
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}

@@ -4,6 +4,7 @@ night leaves for inspectors in marts.source_health."""
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 import shutil
 import signal
 import socket
@@ -78,6 +79,8 @@ def test_cchc_ui_answers_on_localhost_and_stops_cleanly(tmp_path):
     port = _free_port()
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("CCHC_")}
     env["DAGSTER_HOME"] = str(_instance_home(tmp_path))
+    # no source configured: the UI serves a demo city, kept small here so that it is generated at once
+    env.update(CCHC_SYNC_START=(date.today() - timedelta(days=3)).isoformat(), CCHC_SIM_SCALE="0.002")
     proc = subprocess.Popen([sys.executable, "-m", "cchc.cli", "ui", "--port", str(port)], cwd=tmp_path, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -18,7 +18,9 @@ from pipeline_support import (
 )
 from simulator.faults import FaultConfig
 from simulator.timeutil import DAY
-from storage.schema import RAW_TABLES
+from sources import raw_tables
+
+RAW_TABLES = raw_tables()
 
 EVERY_FAULT = FaultConfig(throttle=0.15, gateway=0.15, motcua_error=0.25, token_expiry=0.1, slow=0.05,
                           drop=0.1, shift=0.2, retry_after=0, slow_seconds=0.01)

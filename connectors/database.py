@@ -1,8 +1,9 @@
-"""System 5: the City Inspectorate's petitions database, read with SQLAlchemy Core (spec/sources.md §5).
+"""A source database read through a read-only account with SQLAlchemy Core: system 5, the City
+Inspectorate's petitions database (spec/sources.md §5), as its declaration (`sources.catalog`) says.
 
-The connector is deliberately narrow:
+The reader is deliberately narrow:
 
-- it selects only the columns the pydantic models declare, so the sender's personal data and the
+- it selects only the columns the record models declare, so the sender's personal data and the
   free text (``ho_ten_nguoi_gui``, ``cccd_nguoi_gui``, ``dia_chi_nguoi_gui``, ``noi_dung``) are never
   even read from the database;
 - it streams (server-side cursor on PostgreSQL, native stepping on SQLite) in batches of
@@ -14,7 +15,7 @@ The connector is deliberately narrow:
   the DBAPI exception, whose text may carry the URL or SQL parameters, is not chained.
 
 Rows are returned as the driver gives them (SQLite: ISO strings and 0/1 integers; PostgreSQL:
-``date``/``datetime``/``bool``); the models of :mod:`models.donthu` parse both.
+``date``/``datetime``/``bool``); the record models parse both.
 """
 
 from __future__ import annotations
@@ -34,30 +35,22 @@ from sqlalchemy.sql.expression import Select, TableClause
 from core.errors import SourceError
 from core.settings import Secret, redact_url
 from core.timezone import ICT
-from models import SourceRecord
-from models.donthu import PERSONAL_FIELDS, CoQuan, DonThu, TiepCongDan
+from sources import Database, RawTable, System
 
-__all__ = ["SYSTEM", "TABLES", "MODELS", "COLUMNS", "DonThuSource"]
+__all__ = ["DatabaseReader", "selected_columns"]
 
-SYSTEM = "donthu"
-HINT = "check CCHC_DONTHU_DB_URL, the network and the read-only account"
 URL_HINT = "use e.g. postgresql+psycopg://user:password@host/db or sqlite:///path"
-
-TABLES = ("don_thu", "tiep_cong_dan")
-"""The incremental tables (read on ``updated_at``)."""
-
-MODELS: dict[str, type[SourceRecord]] = {"dm_co_quan": CoQuan, "don_thu": DonThu, "tiep_cong_dan": TiepCongDan}
-
-COLUMNS: dict[str, tuple[str, ...]] = {
-    name: tuple(f for f in model.model_fields if f not in PERSONAL_FIELDS) for name, model in MODELS.items()
-}
-"""The columns selected per table: exactly the fields the model declares (never a personal one)."""
 
 DEFAULT_CONNECT_TIMEOUT = 10
 
 
-def _table(name: str) -> TableClause:
-    return table(name, *(column(c) for c in COLUMNS[name]))
+def selected_columns(raw: RawTable) -> tuple[str, ...]:
+    """The columns read from a source table: exactly the fields its model declares, never a personal one."""
+    return tuple(f for f in raw.model.model_fields if f not in raw.model.PERSONAL_FIELDS)
+
+
+def _table(raw: RawTable) -> TableClause:
+    return table(raw.source_table, *(column(c) for c in selected_columns(raw)))
 
 
 # --------------------------------------------------------------------------- dialect differences
@@ -96,13 +89,19 @@ def _dialect(url: URL, connect_timeout: int) -> _Dialect:
 # --------------------------------------------------------------------------- the source
 
 
-class DonThuSource:
-    """A read-only, streaming reader of the Inspectorate's database. Use it as a context manager."""
+class DatabaseReader:
+    """A read-only, streaming reader of a declared source database. Use it as a context manager."""
 
-    def __init__(self, url: Secret | str, *, batch_size: int = 5000,
+    def __init__(self, system: System, url: Secret | str, *, batch_size: int = 5000,
                  connect_timeout: int = DEFAULT_CONNECT_TIMEOUT):
+        if not isinstance(system.access, Database):
+            raise TypeError(f"{system.name} is not read from a database")
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        self.system = system.name
+        self.tables = {t.source_table: t for t in system.tables}
+        self.variable = system.access.url_variable
+        self.hint = f"check {self.variable}, the network and the read-only account"
         self.batch_size = batch_size
         raw = url.reveal() if isinstance(url, Secret) else url
         self._where = _display(raw)
@@ -116,14 +115,14 @@ class DonThuSource:
                 self._db_errors += (dbapi_error,)
         except (ArgumentError, NoSuchModuleError, ImportError, ValueError, TypeError) as exc:
             # The exception text would repeat the URL, password included.
-            raise SourceError(SYSTEM, f"CCHC_DONTHU_DB_URL is not a usable database URL "
-                                      f"({type(exc).__name__})", URL_HINT) from None
+            raise SourceError(self.system, f"{self.variable} is not a usable database URL "
+                                           f"({type(exc).__name__})", URL_HINT) from None
         self._read_only_sql = dialect.read_only_sql
 
     def __repr__(self) -> str:
-        return f"DonThuSource({self._where})"
+        return f"DatabaseReader({self.system}, {self._where})"
 
-    def __enter__(self) -> DonThuSource:
+    def __enter__(self) -> DatabaseReader:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -146,20 +145,27 @@ class DonThuSource:
         so they are compared as naive ICT. Yields lists of at most ``batch_size`` dicts holding
         exactly the model's declared columns.
         """
-        if table not in TABLES:
-            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
-        statement = _window(table, _local_naive(lo, "lo"), _local_naive(hi, "hi"))
+        raw = self._declared(table)
+        if raw.updated is None:
+            raise ValueError(f"{table} is a snapshot: read it with read_all")
+        statement = _window(raw, _local_naive(lo, "lo"), _local_naive(hi, "hi"))
         with self._reading(table) as conn:
             conn.execution_options(stream_results=True, yield_per=self.batch_size)
             with conn.execute(statement) as result:  # closes the server-side cursor, even when abandoned
                 for part in result.mappings().partitions(self.batch_size):
                     yield [dict(row) for row in part]
 
-    def read_agencies(self) -> list[dict]:
-        """The whole ``dm_co_quan`` (a few hundred rows), ordered by id."""
-        t = _table("dm_co_quan")
-        with self._reading("dm_co_quan") as conn:
-            return [dict(row) for row in conn.execute(select(t).order_by(t.c.id)).mappings()]
+    def read_all(self, table: str) -> list[dict]:
+        """A whole snapshot table (the agency list: a few hundred rows), ordered by its key."""
+        raw = self._declared(table)
+        t = _table(raw)
+        with self._reading(table) as conn:
+            return [dict(row) for row in conn.execute(select(t).order_by(t.c[raw.key])).mappings()]
+
+    def _declared(self, table: str) -> RawTable:
+        if table not in self.tables:
+            raise ValueError(f"unknown table {table!r}; expected one of {', '.join(self.tables)}")
+        return self.tables[table]
 
     # ------------------------------------------------------------------ connections and errors
 
@@ -188,9 +194,8 @@ class DonThuSource:
     def _failure(self, exc: BaseException, table: str, connected: bool) -> SourceError:
         kind = type(getattr(exc, "orig", None) or exc).__name__
         if not connected:
-            return SourceError(SYSTEM, f"cannot connect to the Inspectorate database at {self._where} ({kind})",
-                               HINT)
-        return SourceError(SYSTEM, self._diagnose(table) or f"query failed on table {table} ({kind})", HINT)
+            return SourceError(self.system, f"cannot connect to the database at {self._where} ({kind})", self.hint)
+        return SourceError(self.system, self._diagnose(table) or f"query failed on table {table} ({kind})", self.hint)
 
     def _diagnose(self, table: str) -> str | None:
         """After a failed query: is the table or one of its columns missing? None when unsure."""
@@ -202,20 +207,20 @@ class DonThuSource:
                 present = {c["name"].lower() for c in inspector.get_columns(table)}
         except Exception:  # noqa: BLE001 - a diagnosis is best effort; the caller has a fallback
             return None
-        missing = [c for c in COLUMNS[table] if c not in present]
+        missing = [c for c in selected_columns(self.tables[table]) if c not in present]
         if missing:
             return f"table {table} lacks column(s) {', '.join(missing)}"
         return None
 
 
-def _window(name: str, lo: datetime | None, hi: datetime | None) -> Select:
-    t = _table(name)
+def _window(raw: RawTable, lo: datetime | None, hi: datetime | None) -> Select:
+    t = _table(raw)
     statement = select(t)
     if lo is not None:
-        statement = statement.where(t.c.updated_at >= bindparam("lo", lo, type_=DateTime()))
+        statement = statement.where(t.c[raw.updated] >= bindparam("lo", lo, type_=DateTime()))
     if hi is not None:
-        statement = statement.where(t.c.updated_at <= bindparam("hi", hi, type_=DateTime()))
-    return statement.order_by(t.c.updated_at, t.c.id)
+        statement = statement.where(t.c[raw.updated] <= bindparam("hi", hi, type_=DateTime()))
+    return statement.order_by(t.c[raw.updated], t.c[raw.key])
 
 
 def _local_naive(value: datetime | None, name: str) -> datetime | None:

@@ -1,6 +1,8 @@
 """Incremental sync of one system: window, validation, minimisation, staging, one-transaction merge.
 
-Every system goes through `run_sync`; they differ only in how pages are fetched (`fetch`).
+Every system goes through `run_sync`; they differ only in how pages are fetched (`fetch`). The
+records of one source are never merged with another's: the identity of the source a run reads must
+be the one stored with the system's cursor.
 """
 
 from __future__ import annotations
@@ -15,15 +17,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 
+from connectors.pages import Fetch
+from core import failpoints
+from core.errors import SourceChanged
 from core.timezone import ICT
 from models import record_id_of, redacted_raw, validate_record
-from storage.schema import RAW_TABLES, RawTable
+from sources import RawTable, System
 from storage.state import MergeStats, StateStore, reject_key
 
 log = logging.getLogger("cchc.sync")
 
 BATCH_ROWS = 5_000
-Fetch = Callable[[datetime, datetime], Iterator[tuple[str, list]]]
 
 
 @dataclass
@@ -89,32 +93,47 @@ class RecordSink:
         self._rows, self._rejects = [], []
 
 
-def run_sync(store: StateStore, system: str, tables: list[str], fetch: Fetch, *, start_day, lookback_days: int,
-             now: datetime | None = None, windowed: bool = True) -> SyncResult:
+def check_identity(store: StateStore, system: str, identity: str) -> None:
+    """Refuse a source other than the one the system's stored records came from."""
+    stored = store.identity(system)
+    if stored is None and store.cursor(system) is not None:
+        log.warning("%s: the state predates source identities; its records are taken to come from %s",
+                    system, identity)
+    elif stored is not None and stored != identity:
+        raise SourceChanged(system, stored, identity)
+
+
+def run_sync(store: StateStore, system: System, fetch: Fetch, *, identity: str, start_day, lookback_days: int,
+             now: datetime | None = None) -> SyncResult:
     """Sync one system: everything fetched is merged, with the cursor, in one transaction — or nothing."""
     began = time.perf_counter()
     now = now or sync_start_time()
-    specs = [RAW_TABLES[t] for t in tables]
-    lo, hi = sync_window(store.cursor(system) if windowed else None, start_day, lookback_days, now)
-    writer = store.begin_sync(system, specs)
-    sinks = {t.name: RecordSink(writer, t) for t in specs}
+    store.register(system)
+    check_identity(store, system.name, identity)
+    lo, hi = sync_window(store.cursor(system.name) if system.windowed else None, start_day, lookback_days, now)
+    writer = store.begin_sync(system.name, system.tables)
+    sinks = {t.name: RecordSink(writer, t) for t in system.tables}
     pages = _Prefetch(fetch(lo, hi))
     try:
-        for table, page in pages:
+        for number, (table, page) in enumerate(pages):
             sinks[table].add(page)
+            if number == 0:
+                failpoints.reached(f"sync.{system.name}.first_page")
         for sink in sinks.values():
             sink.flush()
         fetched = sum(s.fetched for s in sinks.values())
-        stats = writer.commit(cursor=hi, window=(lo, hi), started_at=now, fetched=fetched)
+        failpoints.reached(f"sync.{system.name}.before_commit")
+        stats = writer.commit(cursor=hi, window=(lo, hi), started_at=now, fetched=fetched, identity=identity)
     except BaseException as exc:
         pages.close()
         summary = f"{type(exc).__name__}: {exc}"
         _safely(writer.drop_staging)
-        _safely(lambda: store.record_failure(system, now, (lo, hi), summary))
+        _safely(lambda: store.record_failure(system.name, now, (lo, hi), summary))
         raise
-    result = SyncResult(system, lo, hi, stats, time.perf_counter() - began)
+    failpoints.reached(f"sync.{system.name}.after_commit")
+    result = SyncResult(system.name, lo, hi, stats, time.perf_counter() - began)
     log.info("%s: window %s .. %s, %d fetched, %d staged, %d rejected, %d new, %d updated in %.1f s",
-             system, lo.isoformat(), hi.isoformat(), stats.fetched, stats.staged, stats.rejected, stats.inserted,
+             system.name, lo.isoformat(), hi.isoformat(), stats.fetched, stats.staged, stats.rejected, stats.inserted,
              stats.replaced, result.seconds)
     return result
 

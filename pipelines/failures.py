@@ -1,0 +1,50 @@
+"""Failures of a Dagster run, one readable line each: the message of our own error inside Dagster's
+wrapping, else the innermost cause."""
+
+from __future__ import annotations
+
+from core import errors
+
+
+def _subclasses(cls: type) -> set[type]:
+    return {cls}.union(*(_subclasses(sub) for sub in cls.__subclasses__()))
+
+
+OUR_ERRORS = frozenset(cls.__name__ for cls in _subclasses(errors.PipelineError))
+"""Names of the errors we raise on purpose (all in `core.errors`): their messages are the readable ones."""
+
+
+def readable_error(error) -> str:
+    """The message of our own error inside Dagster's wrapping, else the innermost cause."""
+    chain = []
+    while error is not None:
+        chain.append(error)
+        error = error.cause or getattr(error, "context", None)
+    for err in chain:
+        if err.cls_name in OUR_ERRORS:
+            return err.message.strip().split("\n")[0].removeprefix(f"core.errors.{err.cls_name}: ")
+    last = chain[-1]
+    return f"{last.cls_name}: {last.message.strip().splitlines()[0] if last.message.strip() else ''}"
+
+
+def run_failures_from_events(events) -> dict[str, str]:
+    """Step and resource failures, by step (or resource), as one readable line each."""
+    failures = {}
+    for event in events:
+        error = getattr(event.event_specific_data, "error", None)
+        if error is None or event.event_type_value not in ("STEP_FAILURE", "RESOURCE_INIT_FAILURE"):
+            continue
+        label = (event.step_key or "resources").removeprefix("raw__")
+        failures[label] = readable_error(error)
+    return failures
+
+
+def run_failures(result) -> dict[str, str]:
+    """Every failure of a run: failed steps and resources, and failed blocking checks."""
+    failures = run_failures_from_events(result.all_events)
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            rows = evaluation.metadata.get("offending_rows")
+            failures[f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = (
+                f"failed on {rows.value if rows else '?'} rows; the warehouse was not published")
+    return failures
