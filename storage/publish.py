@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from core import failpoints
 from storage.sqlmodels import SQL_DIR
 
 STORAGE_VERSION = "v1.5.0"
@@ -63,6 +64,7 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path, sources: dict[str, str
         con.execute("DETACH publish_target")
     if Path(str(staging) + ".wal").exists():
         raise RuntimeError(f"publishing left a write-ahead log beside {staging.name}; the file was not swapped in")
+    failpoints.reached("publish.before_swap")
     os.replace(staging, target)
     return counts
 

@@ -17,10 +17,10 @@ import pyarrow as pa
 from models import validate_record
 from sources import raw_tables
 from storage.schema import arrow_schema
-
-RAW_TABLES = raw_tables()
 from storage.sqlmodels import build_all
 from storage.state import StateStore
+
+RAW_TABLES = raw_tables()
 
 # A tiny Hanoi: the City PC, two departments (one merged away in 2025), a district and its commune
 # (both ended 2025-06-30), a new ward, a public service unit.

@@ -214,11 +214,9 @@ def test_the_token_endpoint_is_retried_like_any_call():
 
 def test_unreachable_gateway_is_one_error_with_a_hint_after_bounded_attempts():
     client = fast_client(f"http://127.0.0.1:{closed_port()}/gw", max_attempts=3)
-    started = time.monotonic()
     with pytest.raises(SourceError) as caught:
         client.get("motcua", "/motcua/v1/ho-so", {"TuNgay": "20250901000000", "SoLuong": 5})
     error, message = caught.value, str(caught.value)
-    assert time.monotonic() - started < 2
     assert (error.system, error.path, error.attempts, error.status) == ("motcua", "/motcua/v1/ho-so", 3, None)
     assert message.startswith("motcua /motcua/v1/ho-so: no good answer after 3 attempts (last: the gateway "
                               "could not be reached")

@@ -14,8 +14,8 @@ from test_sim_contract import as_multiset, truth, window
 
 from conftest import serve
 from connectors.paging import (
-    endpoint_of,
     compact_ict,
+    endpoint_of,
     iso_ict,
     iter_pages,
     local_seconds,

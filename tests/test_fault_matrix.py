@@ -1,5 +1,5 @@
 """Every simulator fault at a high rate, one at a time and all together: nothing lost, nothing doubled.
-The matrix prints faults injected per kind, and records lost and duplicated (both must be 0)."""
+Each row asserts its fault was really injected, and records lost and duplicated are both 0."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import duckdb
 import pytest
 
 from pipeline_support import (
-    WORLD_TABLE,
     assert_equal_to_truth,
     expected_rows,
     live_config,
@@ -22,7 +21,7 @@ from sources import raw_tables
 
 RAW_TABLES = raw_tables()
 
-MATRIX: dict[str, dict] = {}
+pytestmark = pytest.mark.e2e
 HIGH = {
     "throttle": FaultConfig(throttle=0.4, retry_after=0),
     "gateway": FaultConfig(gateway=0.4),
@@ -55,20 +54,13 @@ def test_fault_at_a_high_rate_loses_and_doubles_nothing(tmp_path, monkeypatch, f
         moved = moved_since(city, began)
         lost, doubled = _lost_and_doubled(city, moved)
         injected = dict(city.server.gateway.faults.injected)
-        requests = city.server.gateway.faults.requests
         city.set_faults(FaultConfig())
         assert refresh(city, monkeypatch).success  # the next quiet night converges exactly
         assert_equal_to_truth(city)
-        MATRIX[fault] = {"requests": requests, "injected": injected, "lost": lost, "doubled": doubled}
-        assert lost == 0 and doubled == 0
-        if fault != "all at once":
+        assert (lost, doubled) == (0, 0)
+        if fault == "all at once":
+            assert len(injected) >= 5, injected
+        else:
             assert injected.get(fault, 0) > 0, injected
     finally:
         city.close()
-
-
-def test_print_the_matrix():
-    for fault, row in MATRIX.items():
-        print(f"{fault:12} requests {row['requests']:4}  injected {row['injected']}  lost {row['lost']}  "
-              f"doubled {row['doubled']}")
-    assert set(WORLD_TABLE.values()) >= {"qlvb", "motcua"}

@@ -16,6 +16,8 @@ from core.timezone import ICT
 from pipeline_support import Reader, ask_new_process, refreshed_city
 from pipelines.run import refresh
 
+pytestmark = pytest.mark.e2e
+
 SPEC_COLUMNS = {
     "units": ["unit_code", "unit_name", "unit_type", "parent_unit_code", "valid_from", "valid_to"],
     "signal_catalog": ["signal_code", "system", "kind", "name_vi", "description_vi", "threshold", "legal_basis"],

@@ -4,13 +4,13 @@ night leaves for inspectors in marts.source_health."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -22,6 +22,8 @@ from cchc.cli import main
 from pipeline_support import refreshed_city
 from pipelines.definitions import defs
 from pipelines.run import refresh
+
+pytestmark = pytest.mark.e2e
 
 PROJECT = Path(__file__).resolve().parents[1]
 

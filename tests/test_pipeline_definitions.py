@@ -72,9 +72,15 @@ def test_dotenv_is_read_and_the_environment_wins(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CCHC_LOOKBACK_DAYS", "7")
     monkeypatch.delenv("CCHC_AS_OF", raising=False)
+    for name, value in {"CCHC_LGSP_URL": "https://lgsp.example/gw", "CCHC_LGSP_CLIENT_ID": "team",
+                        "CCHC_LGSP_CLIENT_SECRET": "marker-client-secret-61",
+                        "CCHC_DONTHU_DB_URL": "postgresql+psycopg://ro:marker-db-password-61@db/donthu"}.items():
+        monkeypatch.setenv(name, value)
     settings = Settings.from_env()
     assert settings.lookback_days == 7 and str(settings.as_of) == "2025-06-30"
-    assert "secret" not in repr(settings).lower() or "********" in repr(settings)
+    shown = repr(settings) + str(settings) + settings.gateway_identity + settings.database_identity
+    assert "marker-client-secret-61" not in shown and "marker-db-password-61" not in shown
+    assert settings.client_secret.reveal() == "marker-client-secret-61"
 
 
 def test_models_say_how_they_are_materialized():

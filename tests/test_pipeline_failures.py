@@ -12,6 +12,8 @@ from pipeline_support import SECRET, cursors, held_rows, live_config, refresh, s
 from pipelines.run import run_failures
 from simulator.server import Gateway
 
+pytestmark = pytest.mark.e2e
+
 
 def _failures(result) -> dict[str, str]:
     return run_failures(result)

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 
 from pipeline_support import SECRET, live_config, refresh, start_city
 from simulator.personal import GIVEN, MIDDLE, SURNAMES, donthu_columns, fake_person
+
+pytestmark = pytest.mark.e2e
 
 # Shapes no legitimate field has: any match is then checked against the city's actual secrets.
 PATTERNS = [

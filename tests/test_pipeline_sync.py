@@ -20,6 +20,8 @@ from simulator.faults import FaultConfig
 from simulator.timeutil import DAY
 from sources import raw_tables
 
+pytestmark = pytest.mark.e2e
+
 RAW_TABLES = raw_tables()
 
 EVERY_FAULT = FaultConfig(throttle=0.15, gateway=0.15, motcua_error=0.25, token_expiry=0.1, slow=0.05,

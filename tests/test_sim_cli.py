@@ -8,7 +8,10 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
+
+pytestmark = pytest.mark.e2e
 
 
 def test_serve_starts_answers_and_stops(tmp_path):

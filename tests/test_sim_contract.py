@@ -258,7 +258,9 @@ def test_models_accept_every_record_but_the_malformed(city, system):
             assert reason is None, f"{system} {key}: {reason}"
             accepted += 1
     assert accepted > 100
-    assert rejected >= 1 or accepted < 1000  # ~0.1% malformed
+    # ~0.1 % of records are malformed on purpose: thousands of documents, reports and dossiers carry some;
+    # the city's 123 tasks (seed 61) happen to carry none
+    assert (rejected >= 1) == (system != "nhiemvu"), (accepted, rejected)
 
 
 def test_directory_records_validate(client):

@@ -19,6 +19,8 @@ from pipelines.definitions import build_definitions
 from pipelines.resources import CitySources
 from sources import SYSTEMS, CursorPages, GatewayEndpoint, RawTable, System
 
+pytestmark = pytest.mark.e2e
+
 
 class ToyItem(SourceRecord):
     """A record of the toy system: an id, a title, an update time with its offset."""

@@ -8,6 +8,7 @@ WITH rejected AS (
     FROM meta.sync_log GROUP BY system
 )
 SELECT s.system,
+       s.title_vi,
        CAST(timezone('Asia/Ho_Chi_Minh', st.last_success_at) AS TIMESTAMP) AS last_success_at,
        CAST(coalesce(st.held, 0) AS BIGINT) AS records_loaded,
        CAST(coalesce(r.n, 0) AS BIGINT) AS records_rejected,
