@@ -11,7 +11,7 @@ import dagster as dg
 from core.errors import PipelineError
 from core.settings import Settings
 from pipelines.definitions import defs
-from pipelines.failures import run_failures_from_events
+from pipelines.failures import run_failures
 from pipelines.health import publish_failure_health
 
 
@@ -20,17 +20,6 @@ def _instance() -> dg.DagsterInstance:
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
     return dg.DagsterInstance.ephemeral()
-
-
-def run_failures(result) -> dict[str, str]:
-    """Every failure of a run: failed steps and resources, and failed blocking checks."""
-    failures = run_failures_from_events(result.all_events)
-    for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
-            rows = evaluation.metadata.get("offending_rows")
-            failures[f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = (
-                f"failed on {rows.value if rows else '?'} rows; the warehouse was not published")
-    return failures
 
 
 def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:

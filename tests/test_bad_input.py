@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from pipeline_support import assert_equal_to_truth, held_rows, live_config, refresh, start_city
-from pipelines.run import run_failures
+from pipelines.failures import run_failures
 from simulator.server import Gateway
 from storage.sqlmodels import build_all
 from storage.state import StateStore

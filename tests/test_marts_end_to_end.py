@@ -135,8 +135,8 @@ def test_a_refresh_while_an_inspector_reads_succeeds_and_the_reader_keeps_its_sn
 def test_a_failing_blocking_check_stops_publishing(published, monkeypatch):
     from pipelines.checks import MartCheck, mart_check
     from pipelines.definitions import defs
+    from pipelines.failures import run_failures
     from pipelines.resources import CitySources
-    from pipelines.run import run_failures
 
     city, _code, _out, path = published
     for name, value in city.env.items():

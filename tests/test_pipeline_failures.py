@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from pipeline_support import SECRET, cursors, held_rows, live_config, refresh, start_city
-from pipelines.run import run_failures
+from pipelines.failures import run_failures
 from simulator.server import Gateway
 
 pytestmark = pytest.mark.e2e

@@ -102,7 +102,7 @@ def test_classified_documents_keep_no_subject_or_number(tmp_path, monkeypatch):
 
 
 def test_the_database_password_never_appears_in_outputs(tmp_path, monkeypatch, caplog, capfd):
-    from pipelines.run import run_failures
+    from pipelines.failures import run_failures
 
     caplog.set_level(logging.DEBUG)
     marker = "DbPassword-Marker-4711"

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import duckdb
 import pytest
 
@@ -95,3 +97,22 @@ def test_reset_without_confirmation_changes_nothing(tmp_path, monkeypatch, capsy
     assert "--yes" in capsys.readouterr().err
     assert main(["reset", "nosuch", "--yes"]) == 2
     assert "no source system named 'nosuch'" in capsys.readouterr().err
+
+
+def test_the_demo_says_so_and_marks_everything_it_publishes(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    for name in (*SOURCE_VARIABLES, "CCHC_SIMULATED_CITY", "CCHC_WAREHOUSE", "DAGSTER_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CCHC_SYNC_START", (date.today() - timedelta(days=4)).isoformat())
+    monkeypatch.setenv("CCHC_SIM_SCALE", "0.002")
+    assert main(["refresh"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("No source is configured: this refresh runs on the built-in simulated city "
+                          "(seed 61, scale 0.002). Everything it publishes is marked DỮ LIỆU MÔ PHỎNG.")
+    with duckdb.connect(str(tmp_path / "warehouse" / "cchc.duckdb"), read_only=True) as con:
+        assert con.sql("SELECT data_kind, simulated, source_identities FROM marts.publication").fetchall() == [
+            ("DỮ LIỆU MÔ PHỎNG", True, ["simulated city (seed 61, scale 0.002)"])]
+        assert con.sql("SELECT bool_and(simulated), count(*) FROM marts.source_health").fetchall() == [(True, 5)]
+        comments = [c for (c,) in con.sql("SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()]
+    assert len(comments) >= 8 and all(c.startswith("DỮ LIỆU MÔ PHỎNG — ") for c in comments)
+    assert not list(tmp_path.glob("cchc-demo-*")), "the demo city's files are gone"
