@@ -6,7 +6,9 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field
 
-from .common import MAX_YEAR, MIN_YEAR, IntId, OptIsoDate, OptUtcZ, SourceRecord, UnitRef, UtcZ
+from .base import SourceRecord
+from .fields import IntId, OptIsoDate, OptUtcZ, UnitRef, UtcZ
+from .parsers import MAX_YEAR, MIN_YEAR, YEAR_OUT_OF_RANGE
 
 TrangThaiBaoCao = Literal["CHUA_NOP", "DA_NOP", "TRA_LAI", "DA_DUYET"]
 
@@ -35,7 +37,7 @@ def check_ky_bao_cao(value: Any) -> str:
     else:
         raise ValueError(_KY_MSG)
     if not MIN_YEAR <= int(year) <= MAX_YEAR:
-        raise ValueError(f"year outside {MIN_YEAR}-{MAX_YEAR}")
+        raise ValueError(YEAR_OUT_OF_RANGE)
     return value
 
 
@@ -45,8 +47,6 @@ _MONTHS = frozenset(f"{m:02d}" for m in range(1, 13))
 class KyBaoCao(SourceRecord):
     """One reporting obligation of one unit for one period."""
 
-    SYSTEM: ClassVar[str] = "baocao"
-    TABLE: ClassVar[str] = "ky_bao_cao"
     ID_FIELD: ClassVar[str] = "id"
 
     id: IntId

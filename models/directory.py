@@ -6,7 +6,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from .common import IsoDate, NonEmptyStr, OptIsoDate, SourceRecord, TextList, UnitRef
+from .base import SourceRecord
+from .fields import IsoDate, NonEmptyStr, OptIsoDate, TextList, UnitRef
 
 LoaiDonVi = Literal["UBND_TP", "SO", "UBND_HUYEN", "UBND_XA", "DVSN"]
 
@@ -19,8 +20,6 @@ ASCII digits on purpose: ``\\d`` would also accept other scripts' digits."""
 class DonVi(SourceRecord):
     """One unit. Only the directory's own code is pattern-checked; ``ma_cha`` is a reference."""
 
-    SYSTEM: ClassVar[str] = "directory"
-    TABLE: ClassVar[str] = "don_vi"
     ID_FIELD: ClassVar[str] = "ma_dinh_danh"
 
     ma_dinh_danh: Annotated[str, Field(pattern=MA_DINH_DANH_PATTERN)]

@@ -12,7 +12,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator
 
-from .common import (
+from .base import SourceRecord
+from .fields import (
     DbBool,
     DbDate,
     DbLocalTimestamp,
@@ -20,7 +21,6 @@ from .common import (
     NonEmptyStr,
     OptDbDate,
     OptInt,
-    SourceRecord,
     UnitRef,
     coerce_int,
     empty_to_none,
@@ -71,8 +71,6 @@ class CoQuan(SourceRecord):
     ``ma_dinh_danh`` is a reference to the directory, so it is not pattern-checked.
     """
 
-    SYSTEM: ClassVar[str] = "donthu"
-    TABLE: ClassVar[str] = "dm_co_quan"
     ID_FIELD: ClassVar[str] = "id"
 
     id: IntId
@@ -83,8 +81,6 @@ class CoQuan(SourceRecord):
 class DonThu(SourceRecord):
     """A row of ``don_thu``: one petition received."""
 
-    SYSTEM: ClassVar[str] = "donthu"
-    TABLE: ClassVar[str] = "don_thu"
     ID_FIELD: ClassVar[str] = "id"
     PERSONAL_FIELDS: ClassVar[frozenset[str]] = PERSONAL_FIELDS
 
@@ -111,8 +107,6 @@ class DonThu(SourceRecord):
 class TiepCongDan(SourceRecord):
     """A row of ``tiep_cong_dan``: one citizen-reception session."""
 
-    SYSTEM: ClassVar[str] = "donthu"
-    TABLE: ClassVar[str] = "tiep_cong_dan"
     ID_FIELD: ClassVar[str] = "id"
 
     id: IntId

@@ -9,16 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from .common import (
-    CompactLocal,
-    NonEmptyStr,
-    NonNegNumber,
-    NullAsEmptyList,
-    OptCompactLocal,
-    SourceItem,
-    SourceRecord,
-    UnitRef,
-)
+from .base import SourceItem, SourceRecord
+from .fields import CompactLocal, NonEmptyStr, NonNegNumber, NullAsEmptyList, OptCompactLocal, UnitRef
 
 KenhThucHienCode = Literal["1", "2", "3"]
 TrangThaiHoSoCode = Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
@@ -55,8 +47,6 @@ class HoSoBoSung(SourceItem):
 class HoSo(SourceRecord):
     """One dossier."""
 
-    SYSTEM: ClassVar[str] = "motcua"
-    TABLE: ClassVar[str] = "ho_so"
     ID_FIELD: ClassVar[str] = "MaHoSo"
     PERSONAL_FIELDS: ClassVar[frozenset[str]] = PERSONAL_FIELDS
 

@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from .common import (
-    DdMmYyyy,
-    LocalNaive,
-    NonEmptyStr,
-    NullAsEmptyList,
-    OptDdMmYyyy,
-    SourceItem,
-    SourceRecord,
-    TextList,
-    UnitRef,
-)
+from .base import SourceItem, SourceRecord
+from .fields import DdMmYyyy, LocalNaive, NonEmptyStr, NullAsEmptyList, OptDdMmYyyy, TextList, UnitRef
 
 TinhTrang = Literal["DANG_THUC_HIEN", "HOAN_THANH", "DUNG_THUC_HIEN"]
 
@@ -33,8 +24,6 @@ class GiaHan(SourceItem):
 class NhiemVu(SourceRecord):
     """One task."""
 
-    SYSTEM: ClassVar[str] = "nhiemvu"
-    TABLE: ClassVar[str] = "nhiem_vu"
     ID_FIELD: ClassVar[str] = "ma_nhiem_vu"
 
     ma_nhiem_vu: NonEmptyStr

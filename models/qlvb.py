@@ -7,7 +7,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import StrictBool, model_validator
 
-from .common import IsoOffset, NonEmptyStr, OptIsoDate, OptIsoOffset, SourceRecord, UnitRef
+from .base import SourceRecord
+from .fields import IsoOffset, NonEmptyStr, OptIsoDate, OptIsoOffset, UnitRef
 
 Chieu = Literal["DEN", "DI"]
 MaLoai = Literal["CV", "QD", "KH", "BC", "TB", "TTr", "GM", "CT"]
@@ -28,8 +29,6 @@ def is_classified(raw: Mapping[str, Any]) -> bool:
 class VanBan(SourceRecord):
     """One incoming (DEN) or outgoing (DI) document; tombstones (``da_xoa``) are kept."""
 
-    SYSTEM: ClassVar[str] = "qlvb"
-    TABLE: ClassVar[str] = "van_ban"
     ID_FIELD: ClassVar[str] = "id"
 
     id: NonEmptyStr
