@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field
 
 from .base import SourceRecord
-from .fields import IsoDate, NonEmptyStr, OptIsoDate, TextList, UnitRef
+from .fields import NonEmptyStr, OptUnitValidityDate, TextList, UnitRef, UnitValidityDate
 
 LoaiDonVi = Literal["UBND_TP", "SO", "UBND_HUYEN", "UBND_XA", "DVSN"]
 
@@ -27,5 +27,5 @@ class DonVi(SourceRecord):
     loai: LoaiDonVi
     ma_cha: UnitRef = None
     ten_khac: TextList = []
-    hieu_luc_tu: IsoDate
-    hieu_luc_den: OptIsoDate = None
+    hieu_luc_tu: UnitValidityDate
+    hieu_luc_den: OptUnitValidityDate = None

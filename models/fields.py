@@ -20,6 +20,7 @@ from .parsers import (
     parse_compact_local,
     parse_ddmmyyyy,
     parse_iso_date,
+    parse_unit_validity_date,
     parse_iso_offset,
     parse_local_naive,
     parse_utc_z,
@@ -31,6 +32,7 @@ __all__ = [
     "NullAsEmptyList",
     "NonEmptyStr",
     "UnitRef",
+    "OptText",
     "TextList",
     "IntId",
     "OptInt",
@@ -46,6 +48,8 @@ __all__ = [
     "OptIsoOffset",
     "IsoDate",
     "OptIsoDate",
+    "UnitValidityDate",
+    "OptUnitValidityDate",
     "LocalNaive",
     "DbDate",
     "OptDbDate",
@@ -176,6 +180,8 @@ NonEmptyStr = Annotated[str, BeforeValidator(_non_empty_text)]
 """A required id / text that must not be empty."""
 
 UnitRef = Annotated[str | None, BeforeValidator(empty_to_none)]
+OptText = Annotated[str | None, BeforeValidator(empty_to_none)]
+"""Free text or a code where ``""`` is no value (the one-stop shop's contract)."""
 """A unit code or name as the source holds it; not checked against any pattern; ``""`` → None."""
 
 TextList = Annotated[list[str], BeforeValidator(_text_list)]
@@ -194,6 +200,8 @@ OptUtcZ = Annotated[datetime | None, BeforeValidator(_optional(parse_utc_z))]
 IsoOffset = Annotated[datetime, BeforeValidator(_required(parse_iso_offset))]
 OptIsoOffset = Annotated[datetime | None, BeforeValidator(_optional(parse_iso_offset))]
 IsoDate = Annotated[date, BeforeValidator(_required(parse_iso_date))]
+UnitValidityDate = Annotated[date, BeforeValidator(_required(parse_unit_validity_date))]
+OptUnitValidityDate = Annotated[date | None, BeforeValidator(_optional(parse_unit_validity_date))]
 OptIsoDate = Annotated[date | None, BeforeValidator(_optional(parse_iso_date))]
 LocalNaive = Annotated[datetime, BeforeValidator(_required(parse_local_naive))]
 DbDate = Annotated[date, BeforeValidator(_required(coerce_db_date))]

@@ -1,6 +1,6 @@
 """Dossiers (``GET /motcua/v1/ho-so``) of the one-stop shop, in the national portal's format.
 
-Dates are local ``yyyyMMddHHmmss`` strings where ``""`` means no value. The applicant's
+Dates are local ``yyyyMMddHHmmss`` strings; ``""`` means no value, in text fields too. The applicant's
 personal data (``ChuHoSo``, ``SoGiayToChuHoSo``, ``SoDienThoai``, ``Email``, ``DiaChi``) is
 deliberately not declared, so validation drops it.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, ClassVar, Literal
 
 from .base import SourceItem, SourceRecord
-from .fields import CompactLocal, NonEmptyStr, NonNegNumber, NullAsEmptyList, OptCompactLocal, UnitRef
+from .fields import CompactLocal, NonEmptyStr, NonNegNumber, NullAsEmptyList, OptCompactLocal, OptText, UnitRef
 
 KenhThucHienCode = Literal["1", "2", "3"]
 TrangThaiHoSoCode = Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
@@ -23,8 +23,8 @@ PERSONAL_FIELDS = frozenset({"ChuHoSo", "SoGiayToChuHoSo", "SoDienThoai", "Email
 class LePhi(SourceItem):
     """A fee line; the dossier is fee-bearing when some line has ``Gia`` > 0."""
 
-    MaPhiLePhi: str | None = None
-    TenPhiLePhi: str | None = None
+    MaPhiLePhi: OptText = None
+    TenPhiLePhi: OptText = None
     Gia: NonNegNumber
 
 
@@ -33,7 +33,7 @@ class XinLoi(SourceItem):
 
     NgayXinLoi: OptCompactLocal = None
     NgayHenTraMoi: OptCompactLocal = None
-    LyDo: str | None = None
+    LyDo: OptText = None
 
 
 class HoSoBoSung(SourceItem):
@@ -51,9 +51,9 @@ class HoSo(SourceRecord):
     PERSONAL_FIELDS: ClassVar[frozenset[str]] = PERSONAL_FIELDS
 
     MaHoSo: NonEmptyStr
-    MaTTHC: str | None = None
-    TenTTHC: str | None = None
-    MaLinhVuc: str | None = None
+    MaTTHC: OptText = None
+    TenTTHC: OptText = None
+    MaLinhVuc: OptText = None
     MaDonVi: UnitRef = None
     KenhThucHien: KenhThucHienCode
     NgayTiepNhan: OptCompactLocal = None

@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 MIN_YEAR = 1990
+EARLIEST_UNIT_YEAR = 1800
 MAX_YEAR = 2100
 YEAR_OUT_OF_RANGE = f"year outside {MIN_YEAR}-{MAX_YEAR}"
 
@@ -220,6 +221,19 @@ def parse_iso_date(s: str) -> date:
             if MIN_YEAR <= d.year <= MAX_YEAR:
                 return d
     raise _refusal(s, ISO_DATE)
+
+
+def parse_unit_validity_date(s: str) -> date:
+    """``YYYY-MM-DD`` of a unit's first or last day (the directory): units long predate the records, whose
+    dates are held to 1990-2100 (quận Hoàn Kiếm dates from 1961), so the years allowed start at 1800."""
+    if type(s) is str and ISO_DATE.exact.fullmatch(s) and int(s[:4]) < MIN_YEAR:
+        if int(s[:4]) < EARLIEST_UNIT_YEAR:
+            raise ValueError(f"year outside {EARLIEST_UNIT_YEAR}-{MAX_YEAR}")
+        try:
+            return date.fromisoformat(s)
+        except ValueError:
+            raise ValueError(ISO_DATE.impossible) from None
+    return parse_iso_date(s)
 
 
 def parse_local_naive(s: str) -> datetime:

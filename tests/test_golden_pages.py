@@ -153,18 +153,7 @@ COUNTS = {
     "donthu-postgresql/tiep_cong_dan": (2, 1),
 }
 
-KNOWN_DISAGREEMENTS: dict[str, str] = {
-    "directory-000.00.13.H26": (
-        "sources.md, system 1: hieu_luc_tu is 'the first day a unit existed', with no lower bound; "
-        "DonVi rejects a unit founded in 1961 ('hieu_luc_tu: year outside 1990-2100'), so the unit "
-        "and everything attributed to it would go unresolved"
-    ),
-    "motcua-000.00.12.H26-230418-0015": (
-        "sources.md, system 3: 'an empty string means no value'; HoSo stores TenTTHC and MaLinhVuc "
-        "\"\" as \"\" (only the dates and MaDonVi map \"\" to None; MaTTHC, TenTTHC, MaLinhVuc and "
-        "the fee and apology texts keep it)"
-    ),
-}
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
 """Case id → where the code disagrees with the spec. Such cases are strict xfails: they flip to a
 failure as soon as the code is fixed, so the marker cannot outlive the finding."""
 

@@ -137,3 +137,23 @@ def test_fractions_truncate_to_microseconds(dt, digits, offset_minutes):
     assert parse_iso_offset(f"{head}{sign}{hours:02d}:{minutes:02d}") == expected.replace(tzinfo=zone)
     assert parse_utc_z(head + "Z") == expected.replace(tzinfo=UTC)
     assert parse_local_naive(head.replace("T", " ")) == expected.replace(tzinfo=ICT)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1961-05-31", date(1961, 5, 31)),  # quận Hoàn Kiếm
+    ("1800-01-01", date(1800, 1, 1)),
+    ("2008-08-01", date(2008, 8, 1)),
+    ("1799-12-31", "year outside 1800-2100"),
+    ("1961-02-29", "impossible date"),
+    ("2101-01-01", "year outside 1990-2100"),
+    ("31/05/1961", "expected YYYY-MM-DD"),
+])
+def test_a_unit_may_be_older_than_the_records(text, expected):
+    from models.parsers import parse_unit_validity_date
+
+    if isinstance(expected, date):
+        assert parse_unit_validity_date(text) == expected
+    else:
+        with pytest.raises(ValueError) as caught:
+            parse_unit_validity_date(text)
+        assert str(caught.value) == expected
