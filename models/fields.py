@@ -20,9 +20,9 @@ from .parsers import (
     parse_compact_local,
     parse_ddmmyyyy,
     parse_iso_date,
-    parse_unit_validity_date,
     parse_iso_offset,
     parse_local_naive,
+    parse_unit_validity_date,
     parse_utc_z,
 )
 

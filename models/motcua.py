@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import Annotated, ClassVar, Literal
 
 from .base import SourceItem, SourceRecord
-from .fields import CompactLocal, NonEmptyStr, NonNegNumber, NullAsEmptyList, OptCompactLocal, OptText, UnitRef
+from .fields import (
+    CompactLocal,
+    NonEmptyStr,
+    NonNegNumber,
+    NullAsEmptyList,
+    OptCompactLocal,
+    OptText,
+    UnitRef,
+)
 
 KenhThucHienCode = Literal["1", "2", "3"]
 TrangThaiHoSoCode = Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
