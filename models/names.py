@@ -1,4 +1,9 @@
-"""The key of a unit name (spec/sources.md, "Unit names"): how typed names are matched to units."""
+"""The key of a unit name (spec/sources.md, "Unit names"): how typed names are matched to units.
+
+`name_key` is the spec's key: names match when their keys are equal. `search_key` is looser, for people
+looking a unit up (`cchc brief --unit`): the same key with every diacritic dropped, so "phuong ba dinh"
+finds "Phường Ba Đình". It is never used to resolve source records.
+"""
 
 from __future__ import annotations
 
@@ -66,3 +71,25 @@ def name_key(name: str | None) -> str | None:
         return None
     words = [_modern_tone(w) for w in text.split(" ")]
     return " ".join(_expand_abbreviations(words))
+
+
+# Letters without a decomposition that a toneless search must still fold: đ, and the look-alike eth (Ð, ð)
+# that old-encoding converters sometimes leave in place of Đ.
+_PLAIN_LETTERS = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+
+
+def _strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.translate(_PLAIN_LETTERS))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
+
+
+def search_key(text: str | None) -> str | None:
+    """The tone-insensitive key of a typed name: its `name_key` with every diacritic removed and đ made d
+    ("UBND q.Ba Đình" → "uy ban nhan dan quan ba dinh"); None for a missing or blank name.
+
+    Diacritics are dropped before the key as well as after, so a mark typed on an abbreviation ("úbnd")
+    does not stop its expansion, and the key of a search key is itself."""
+    if text is None:
+        return None
+    key = name_key(_strip_diacritics(text))
+    return " ".join(_strip_diacritics(key).split()) or None if key else None

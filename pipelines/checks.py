@@ -35,6 +35,7 @@ CHECKS = (
     _unique("signal_catalog", "signal_code"),
     _unique("unit_signals_monthly", "unit_code", "period", "signal_code"),
     _unique("findings", "signal_code", "source_record_id"),
+    _unique("unit_signals_pooled", "unit_code", "signal_code"),
     _unique("inspection_priority", "unit_code"),
     _unique("unresolved_units", "system", "source_value"),
     _unique("source_health", "system"),

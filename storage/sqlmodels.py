@@ -32,6 +32,10 @@ MACROS = (
     "CREATE OR REPLACE MACRO vn_date(d) AS strftime(CAST(d AS DATE), '%d/%m/%Y')",
     "CREATE OR REPLACE MACRO vn_time(ts) AS strftime(timezone('Asia/Ho_Chi_Minh', ts), '%H:%M %d/%m/%Y')",
     "CREATE OR REPLACE MACRO as_of() AS CAST(getvariable('as_of') AS DATE)",
+    # The pooling window of marts.unit_signals_pooled (spec: the twelve months ending with the as-of month).
+    # `cchc brief` redefines both as temporary macros to pool another window with the same model.
+    "CREATE OR REPLACE MACRO pool_last_month() AS month_of(as_of())",
+    "CREATE OR REPLACE MACRO pool_first_month() AS CAST(month_of(as_of()) - INTERVAL 11 MONTH AS DATE)",
 )
 
 

@@ -177,10 +177,30 @@ def test_brief_of_the_top_unit_equals_the_marts(inspector, published, capsys):
     assert ws.cell(1, 1).font.bold
 
 
-def test_brief_by_unit_name_is_case_insensitive_and_accent_sensitive(inspector, published, capsys):
+def test_a_shorter_window_pools_its_own_months(inspector, published, capsys):
+    # --months 3 is not the 12-month window of marts.unit_signals_pooled: the overview pools the 3 months
+    (code,), = q(published, "SELECT unit_code FROM marts.inspection_priority WHERE rank = 1")
+    _as_of, _first, last = expected_window(published)
+    first = date(last.year - (last.month <= 2), (last.month - 3) % 12 + 1, 1)
+    assert main(["brief", "--unit", code, "--months", "3", "--out", "three.xlsx"]) == 0
+    ws = openpyxl.load_workbook(inspector / "three.xlsx")["Tổng quan"]
+    assert overview_fact(ws, "Kỳ đánh giá") == f"từ tháng {first:%m/%Y} đến tháng {last:%m/%Y} (3 tháng)"
+    expected = {s: (n, num, den) for s, n, num, den in q(published, """
+        SELECT m.signal_code, count(*), sum(m.numerator), sum(m.denominator)
+        FROM marts.unit_signals_monthly m JOIN marts.signal_catalog c USING (signal_code)
+        WHERE c.kind <> 'days' AND m.unit_code = ? AND m.period BETWEEN ? AND ? GROUP BY ALL""", [code, first, last])}
+    table = overview_table(ws)
+    got = {s: (cells[8].value, cells[4].value, cells[5].value) for s, cells in table.items()
+           if cells[8].value and cells[2].value != "Số ngày"}
+    assert got == expected and expected
+
+
+def test_brief_by_unit_name_ignores_case_and_diacritics(inspector, published, capsys):
+    # a ranked unit whose name, without diacritics and case, is no other unit's
     (code, name), = q(published, """
         SELECT unit_code, unit_name FROM marts.inspection_priority
-        WHERE lower(unit_name) IN (SELECT lower(unit_name) FROM marts.units GROUP BY ALL HAVING count(*) = 1)
+        WHERE replace(strip_accents(lower(unit_name)), 'đ', 'd') IN (
+            SELECT replace(strip_accents(lower(unit_name)), 'đ', 'd') FROM marts.units GROUP BY ALL HAVING count(*) = 1)
         ORDER BY rank LIMIT 1""")
     typed = unicodedata.normalize("NFD", name.upper())
     assert main(["brief", "--unit", typed, "--out", "out/x.xlsx"]) == 0
@@ -190,7 +210,9 @@ def test_brief_by_unit_name_is_case_insensitive_and_accent_sensitive(inspector, 
 
     plain = "".join(ch for ch in unicodedata.normalize("NFD", name) if not unicodedata.combining(ch))
     assert plain != name
-    assert main(["brief", "--unit", plain]) == 2
+    assert main(["brief", "--unit", plain, "--out", "out/plain.xlsx"]) == 0
+    ws = openpyxl.load_workbook(inspector / "out" / "plain.xlsx")["Tổng quan"]
+    assert overview_fact(ws, "Mã định danh") == code
 
 
 def test_an_unknown_unit_exits_2_with_one_line(inspector, capsys):
@@ -227,8 +249,9 @@ def test_several_units_with_one_name_are_listed(tmp_path, monkeypatch, capsys):
         con.execute("CREATE SCHEMA marts")
         con.execute("CREATE TABLE marts.units (unit_code VARCHAR, unit_name VARCHAR, unit_type VARCHAR, "
                     "parent_unit_code VARCHAR, valid_from DATE, valid_to DATE)")
+        # two communes of one name, both in force (one dissolved would leave the other: see test_brief_lookup.py)
         con.execute("INSERT INTO marts.units VALUES ('000.01.01.H26', 'Ủy ban nhân dân xã Hòa Bình', 'UBND_XA', NULL, "
-                    "DATE '2008-08-01', DATE '2025-06-30'), ('000.02.02.H26', 'Ủy ban nhân dân xã Hòa Bình', "
+                    "DATE '2008-08-01', NULL), ('000.02.02.H26', 'Ủy ban nhân dân xã Hòa Bình', "
                     "'UBND_XA', NULL, DATE '2025-07-01', NULL)")
         con.execute("CREATE TABLE marts.unit_signals_monthly (unit_code VARCHAR, period DATE, signal_code VARCHAR)")
     monkeypatch.setenv("CCHC_WAREHOUSE", str(path))

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from models.names import name_key
+from models.names import name_key, search_key
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,30 @@ def test_name_key(typed, key):
 def test_blank_names_have_no_key():
     assert name_key(None) is None
     assert name_key(" \u00a0 ") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        # the name key, then every diacritic dropped and đ made d
+        ("Ủy ban nhân dân phường Ba Đình", "uy ban nhan dan phuong ba dinh"),
+        ("UBND q.Ba Đình", "uy ban nhan dan quan ba dinh"),
+        ("phuong ba dinh", "phuong ba dinh"),
+        ("  BA   ĐÌNH ", "ba dinh"),
+        ("huyện Ứng Hoà", "huyen ung hoa"),
+        ("Uỷ ban nhân dân xã Thuỵ Lâm", "uy ban nhan dan xa thuy lam"),
+        (unicodedata.normalize("NFD", "Sở Tư pháp"), "so tu phap"),
+        # a mark typed on an abbreviation does not stop its expansion
+        ("úbnd tp Hà Nội", "uy ban nhan dan thanh pho ha noi"),
+        # the eth look-alike of Đ from old-encoding converters
+        ("\u00d0ông Anh", "dong anh"),
+    ],
+)
+def test_search_key(typed, key):
+    assert search_key(typed) == key
+
+
+def test_blank_names_have_no_search_key():
+    assert search_key(None) is None
+    assert search_key(" \u00a0 ") is None
+    assert search_key("\u0301") is None  # a lone tone mark is no name

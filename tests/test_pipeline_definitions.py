@@ -38,7 +38,8 @@ def test_blocking_checks_guard_the_marts():
     assert ("marts/findings", "identity_with_monthly") in checks
     assert ("marts/inspection_priority", "ranks_1_to_n") in checks
     assert ("marts/unit_signals_monthly", "ratios_within_0_1") in checks
-    assert len(checks) == 13
+    assert ("marts/unit_signals_pooled", "key_unique") in checks
+    assert len(checks) == 14
 
 
 def test_every_raw_asset_writes_through_the_single_writer_pool():

@@ -1,21 +1,13 @@
 -- Where to send a surprise inspection first: units in force on the as-of date, scored by the mean
--- shortfall of their ratio signals pooled over the twelve months ending with the as-of month.
-WITH pooled AS (
-    SELECT m.unit_code, m.signal_code, any_value(m.threshold) AS threshold,
-           sum(m.numerator) / sum(m.denominator) AS pooled
-    FROM marts.unit_signals_monthly m
-    JOIN marts.signal_catalog c USING (signal_code)
-    WHERE c.kind = 'ratio'
-      AND m.period BETWEEN CAST(month_of(as_of()) - INTERVAL 11 MONTH AS DATE) AND month_of(as_of())
-    GROUP BY ALL
-), shortfalls AS (
-    SELECT unit_code, signal_code, greatest(0, threshold - pooled) / threshold AS shortfall FROM pooled
-), scored AS (
+-- shortfall of their ratio signals pooled over the twelve months ending with the as-of month
+-- (marts.unit_signals_pooled).
+WITH scored AS (
     SELECT unit_code,
            count(*) AS signals_evaluated,
            round(100 * avg(shortfall), 2) AS risk_score,
            list(signal_code ORDER BY shortfall DESC, signal_code) FILTER (WHERE shortfall > 0) AS reasons
-    FROM shortfalls
+    FROM marts.unit_signals_pooled
+    WHERE kind = 'ratio'
     GROUP BY unit_code
 )
 SELECT u.unit_code,
