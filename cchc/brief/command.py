@@ -21,6 +21,8 @@ from cchc.brief.warehouse import (
     read_monthly,
     read_priority,
     read_signals,
+    read_simulated,
+    read_systems,
     read_units,
     report_window,
     top_unit_codes,
@@ -36,10 +38,11 @@ def brief_filename(unit_code: str, as_of: date) -> str:
 
 def read_brief_data(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window) -> BriefData:
     """Everything the workbook shows for one unit, from the published marts."""
-    signals = read_signals(con)
+    systems = read_systems(con)
+    signals = read_signals(con, systems)
     return BriefData(unit, window, signals, read_priority(con, unit.code), read_monthly(con, unit.code, window),
                      read_findings(con, unit.code, window), read_pooled(con, unit.code, window, signals),
-                     read_last_sync(con))
+                     read_last_sync(con), systems, read_simulated(con))
 
 
 def write_brief(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window, path: Path) -> Path:

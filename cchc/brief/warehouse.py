@@ -14,13 +14,10 @@ import duckdb
 
 from core.timezone import ICT
 
-# The marts' codes in Vietnamese, and the order the brief lists systems and kinds in.
+# The marts' codes in Vietnamese, and the order the brief lists kinds in (systems: as declared, from the file).
 UNIT_TYPE_VI = {"UBND_TP": "UBND Thành phố", "SO": "Sở, ban, ngành", "UBND_HUYEN": "UBND cấp huyện",
                 "UBND_XA": "UBND cấp xã", "DVSN": "Đơn vị sự nghiệp"}
-SYSTEM_VI = {"qlvb": "Quản lý văn bản và điều hành", "baocao": "Thông tin báo cáo",
-             "motcua": "Một cửa điện tử", "nhiemvu": "Theo dõi nhiệm vụ", "donthu": "Đơn thư, tiếp công dân"}
 KIND_VI = {"ratio": "Tỷ lệ", "count": "Số lượng", "days": "Số ngày"}
-SYSTEM_ORDER = list(SYSTEM_VI)
 KIND_ORDER = list(KIND_VI)
 
 
@@ -117,6 +114,8 @@ class BriefData:
     findings: list[tuple]
     pooled: list[Pooled]
     last_sync: datetime | None
+    systems: dict[str, str] = field(default_factory=dict)  # system → Vietnamese title, in declaration order
+    simulated: bool = False  # the file holds the demo city's data (DỮ LIỆU MÔ PHỎNG)
     generated_at: datetime = field(default_factory=lambda: datetime.now(ICT).replace(tzinfo=None, microsecond=0))
 
     @property
@@ -202,14 +201,30 @@ def top_unit_codes(con: duckdb.DuckDBPyConnection, n: int) -> list[str]:
     return [code for (code,) in rows]
 
 
-def read_signals(con: duckdb.DuckDBPyConnection) -> list[Signal]:
-    """The signal catalog, by system, then kind (ratio, count, days), then code."""
+def read_systems(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The source systems with their Vietnamese titles, in their declared order (empty for a file
+    published before source_health carried them)."""
+    columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
+                                         "AND table_name = 'source_health'").fetchall()}
+    if not {"title_vi", "sort_order"} <= columns:
+        return {}
+    return dict(con.execute("SELECT system, title_vi FROM marts.source_health ORDER BY sort_order, system").fetchall())
+
+
+def read_simulated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the file holds simulated data (the demo city): its marts.publication says so."""
+    return has_table(con, "publication") and bool(fetch_one(con, "SELECT bool_or(simulated) FROM marts.publication")[0])
+
+
+def read_signals(con: duckdb.DuckDBPyConnection, systems: dict[str, str]) -> list[Signal]:
+    """The signal catalog, by system (in declared order), then kind (ratio, count, days), then code."""
     rows = con.execute("SELECT signal_code, system, kind, name_vi, description_vi, threshold, legal_basis "
                        "FROM marts.signal_catalog").fetchall()
     signals = [Signal(*row) for row in rows]
+    order_of = {name: i for i, name in enumerate(systems)}
 
     def order(s: Signal) -> tuple:
-        return (SYSTEM_ORDER.index(s.system) if s.system in SYSTEM_ORDER else len(SYSTEM_ORDER),
+        return (order_of.get(s.system, len(order_of)), s.system,
                 KIND_ORDER.index(s.kind) if s.kind in KIND_ORDER else len(KIND_ORDER), s.code)
 
     return sorted(signals, key=order)

@@ -27,7 +27,7 @@ from cchc.brief.styles import (
     set_widths,
     threshold_cell,
 )
-from cchc.brief.warehouse import KIND_ORDER, KIND_VI, SYSTEM_VI, BriefData, Signal, Unit
+from cchc.brief.warehouse import KIND_ORDER, KIND_VI, BriefData, Signal, Unit
 
 SHEETS = ("Tổng quan", "Xu hướng", "Bằng chứng", "Giải thích")
 
@@ -40,6 +40,9 @@ def _status_text(unit: Unit, as_of: date) -> str:
     return "Đang hoạt động"
 
 
+SIMULATED_BANNER = "DỮ LIỆU MÔ PHỎNG — chỉ để trình diễn, không dùng làm căn cứ kiểm tra"
+
+
 def write_overview(ws: Worksheet, data: BriefData) -> None:
     """"Tổng quan": the unit, its priority, and each signal pooled over the window."""
     unit, window, priority = data.unit, data.window, data.priority
@@ -49,6 +52,9 @@ def write_overview(ws: Worksheet, data: BriefData) -> None:
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = "Kế hoạch 61/KH-UBND, mục II.2.2 — số liệu từ tệp dữ liệu kiểm tra đã công bố (cchc.duckdb)"
     ws["A2"].font = Font(italic=True)
+    if data.simulated:
+        ws["C1"] = SIMULATED_BANNER
+        ws["C1"].font = Font(bold=True, size=14, color="C00000")
     facts: list[tuple[str, object, str | None]] = [
         ("Đơn vị", unit.name, None),
         ("Mã định danh", unit.code, None),
@@ -176,7 +182,7 @@ def write_evidence(ws: Worksheet, data: BriefData) -> None:
     for r, (period, code, system, record_id, event_date, detail) in enumerate(data.findings, start=2):
         ws.cell(row=r, column=1, value=period).number_format = MONTH_FORMAT
         ws.cell(row=r, column=2, value=names[code].name_vi if code in names else code)
-        ws.cell(row=r, column=3, value=SYSTEM_VI.get(system, system))
+        ws.cell(row=r, column=3, value=data.systems.get(system, system))
         ws.cell(row=r, column=4, value=record_id)
         ws.cell(row=r, column=5, value=event_date).number_format = DATE_FORMAT
         ws.cell(row=r, column=6, value=detail).alignment = WRAP
@@ -194,7 +200,7 @@ def write_glossary(ws: Worksheet, data: BriefData) -> None:
     for r, s in enumerate(data.signals, start=2):
         ws.cell(row=r, column=1, value=s.code).alignment = WRAP
         ws.cell(row=r, column=2, value=s.name_vi).alignment = WRAP
-        ws.cell(row=r, column=3, value=SYSTEM_VI.get(s.system, s.system)).alignment = WRAP
+        ws.cell(row=r, column=3, value=data.systems.get(s.system, s.system)).alignment = WRAP
         ws.cell(row=r, column=4, value=KIND_VI.get(s.kind, s.kind)).alignment = WRAP
         ws.cell(row=r, column=5, value=s.description_vi).alignment = WRAP
         threshold = ws.cell(row=r, column=6)

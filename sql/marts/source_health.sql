@@ -8,14 +8,15 @@ WITH rejected AS (
     FROM meta.sync_log GROUP BY system
 )
 SELECT s.system,
-       s.title_vi,
        CAST(timezone('Asia/Ho_Chi_Minh', st.last_success_at) AS TIMESTAMP) AS last_success_at,
        CAST(coalesce(st.held, 0) AS BIGINT) AS records_loaded,
        CAST(coalesce(r.n, 0) AS BIGINT) AS records_rejected,
        CAST(timezone('Asia/Ho_Chi_Minh', a.at) AS TIMESTAMP) AS last_attempt_at,
        CASE WHEN NOT a.ok THEN a.error END AS last_error,
        st.source_identity,
-       st.source_identity LIKE 'simulated city%' AS simulated
+       st.source_identity LIKE 'simulated city%' AS simulated,
+       s.title_vi,
+       s.sort_order
 FROM meta.systems s
 LEFT JOIN meta.sync_state st ON st.system = s.system
 LEFT JOIN rejected r ON r.system = s.system
