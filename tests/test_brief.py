@@ -16,6 +16,8 @@ from cchc.cli import main
 from core.timezone import ICT
 from pipeline_support import refreshed_city
 
+pytestmark = pytest.mark.e2e
+
 SHEETS = ["Tổng quan", "Xu hướng", "Bằng chứng", "Giải thích"]
 
 

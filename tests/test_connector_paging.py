@@ -69,6 +69,7 @@ def test_split_range_cuts_whole_seconds_without_gap_or_overlap():
 
 # --- a quiet window: exactly the truth ------------------------------------------------------------------
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("system", ["qlvb", "motcua"])
 def test_offset_walk_of_a_quiet_window_returns_exactly_the_truth(city, city_client, system):
     lo, hi = window(city, system, 0.3, 0.6)
@@ -104,6 +105,7 @@ def test_directory_is_one_call(city, city_client):
     assert as_multiset(records) == as_multiset(city.directory.json)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("system", ["qlvb", "motcua"])
 def test_a_big_window_is_read_in_time_chunks_and_still_exactly(city, city_client, system):
     lo, hi = window(city, system, 0.05, 0.95)
@@ -121,6 +123,7 @@ def test_both_ends_of_the_window_are_included(city, city_client):
 
 # --- a moving window and a failing one-stop shop ----------------------------------------------------------
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("system", ["qlvb", "motcua"])
 def test_offset_walks_under_updates_miss_no_record_still_in_the_window(small_world, system):
     upds = sorted(upd for _k, upd, _b, _d in small_world.store.iter_current(system))

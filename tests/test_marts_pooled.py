@@ -161,7 +161,7 @@ def window(last: date, months: int) -> Window:
 
 
 def test_the_brief_reads_the_mart_for_the_marts_window(published):
-    pooled = {p.signal.code: p for p in read_pooled(published, NV, window(TO, 12), read_signals(published))}
+    pooled = {p.signal.code: p for p in read_pooled(published, NV, window(TO, 12), read_signals(published, {}))}
     assert len(pooled) == 15  # every signal of the catalog, with or without data
     p = pooled["QLVB_DI_KY_SO"]
     assert (p.numerator, p.denominator, p.value, p.met, p.months, p.months_met) == (3, 5, 0.6, False, 3, 1)
@@ -173,7 +173,7 @@ def test_the_brief_reads_the_mart_for_the_marts_window(published):
 
 def test_the_brief_pools_another_window_with_the_marts_sql(published):
     # June to August 2025: outgoing 0/1 (08); no incoming deadline; reception 1 (06) + 2 (07)
-    pooled = {p.signal.code: p for p in read_pooled(published, NV, window(TO, 3), read_signals(published))}
+    pooled = {p.signal.code: p for p in read_pooled(published, NV, window(TO, 3), read_signals(published, {}))}
     p = pooled["QLVB_DI_KY_SO"]
     assert (p.numerator, p.denominator, p.value, p.met, p.months, p.months_met) == (0, 1, 0.0, False, 1, 0)
     assert not pooled["QLVB_DEN_DUNG_HAN"].has_data and not pooled["QLVB_DEN_QUA_HAN_TON"].has_data
@@ -181,7 +181,7 @@ def test_the_brief_pools_another_window_with_the_marts_sql(published):
     assert (p.numerator, p.value, p.met, p.months, p.months_met) == (3, 3.0, True, 2, 2)
     # March to May 2025: outgoing 1/1; incoming 1/2 (03) + 0/1 (05); overdue 1 + 0
     pooled = {p.signal.code: p for p in read_pooled(published, NV, window(date(2025, 5, 1), 3),
-                                                    read_signals(published))}
+                                                    read_signals(published, {}))}
     assert (pooled["QLVB_DI_KY_SO"].numerator, pooled["QLVB_DI_KY_SO"].denominator) == (1, 1)
     p = pooled["QLVB_DEN_DUNG_HAN"]
     assert (p.numerator, p.denominator, p.value, p.months) == (1, 3, pytest.approx(1 / 3), 2)
@@ -197,7 +197,7 @@ def test_a_file_published_before_the_mart_is_pooled_alike(con, tmp_path):
     with duckdb.connect(str(tmp_path / "old.duckdb"), read_only=True) as old:
         assert old.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'unit_signals_pooled'"
                            ).fetchall() == [(0,)]
-        pooled = {p.signal.code: p for p in read_pooled(old, NV, window(TO, 12), read_signals(old))}
+        pooled = {p.signal.code: p for p in read_pooled(old, NV, window(TO, 12), read_signals(old, {}))}
     for signal in ("QLVB_DI_KY_SO", "QLVB_DEN_DUNG_HAN", "QLVB_DEN_QUA_HAN_TON", "DONTHU_TIEP_DAN_THU_TRUONG"):
         numerator, denominator, value, threshold, _shortfall, met, months, months_met = EXPECTED[(NV, signal)]
         p = pooled[signal]

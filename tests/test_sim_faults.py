@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import pytest
 import requests
 
 from conftest import serve
 from simulator.faults import FaultConfig
 from simulator.server import Credentials
+
+pytestmark = pytest.mark.e2e
 
 N = 800
 

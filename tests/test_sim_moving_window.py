@@ -4,10 +4,13 @@ one place and changes the total, so a naive walk skips rows for good; cursor pag
 from __future__ import annotations
 
 import orjson
+import pytest
 from test_sim_contract import compact, iso, walk_motcua, walk_qlvb
 
 from conftest import GatewayClient, serve
 from simulator.faults import FaultConfig
+
+pytestmark = pytest.mark.e2e  # live worlds, walked while they change
 
 
 def _window(world, system):

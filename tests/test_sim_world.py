@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 import orjson
+import pytest
 
 from models.names import name_key
 from simulator.naming import UNRESOLVABLE
@@ -15,6 +16,8 @@ from simulator.personal import fake_person
 from simulator.store import SYSTEMS
 from simulator.timeutil import DAY, is_working_day, local_date
 from simulator.world import World, WorldConfig
+
+pytestmark = pytest.mark.e2e
 
 
 def _fingerprint(world: World) -> dict[str, str]:
