@@ -14,6 +14,7 @@ class PipelineError(Exception):
 
     def __init__(self, message: str, hint: str = ""):
         self.hint = hint
+        hint = hint[:1].upper() + hint[1:]
         super().__init__(f"{message}. {hint}".rstrip(". ") + "." if hint else message)
 
 

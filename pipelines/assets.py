@@ -7,10 +7,8 @@ import dagster as dg
 from core.errors import PipelineError
 from ingest.sync import SyncResult, run_sync
 from pipelines.freshness import SOURCE_FRESHNESS
-from pipelines.resources import CitySources
+from pipelines.resources import WRITER_POOL, CitySources
 from sources import System
-
-WRITER_POOL = "duckdb_writer"  # one DuckDB writer at a time
 
 
 def _metadata(result: SyncResult, held: dict[str, int]) -> dict:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.resources import CitySources
+from pipelines.resources import WRITER_POOL, CitySources
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ CHECKS = (
 
 def mart_check(check: MartCheck) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=dg.AssetKey(["marts", check.table]), name=check.name, blocking=True,
-                    description=check.description, pool="duckdb_writer")
+                    description=check.description, pool=WRITER_POOL)
     def _check(city: CitySources) -> dg.AssetCheckResult:
         with city.state() as state:
             rel = state.con.sql(check.sql)

@@ -2,12 +2,12 @@
 
 import dagster as dg
 
-from pipelines.resources import CitySources
+from pipelines.resources import WRITER_POOL, CitySources
 from pipelines.transform import MART_KEYS
 from storage.publish import publish
 
 
-@dg.asset(key=["published", "warehouse"], group_name="published", deps=MART_KEYS, pool="duckdb_writer",
+@dg.asset(key=["published", "warehouse"], group_name="published", deps=MART_KEYS, pool=WRITER_POOL,
           kinds={"duckdb"}, tags={"layer": "published"})
 def published_warehouse(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
     """The DuckDB file at CCHC_WAREHOUSE that inspectors open: schema `marts`, Vietnamese comments, DuckDB

@@ -21,6 +21,9 @@ from core.settings import Settings
 from sources import Database, System
 from storage.state import StateStore
 
+WRITER_POOL = "duckdb_writer"
+"""The Dagster pool of every asset and check that opens the state file: one DuckDB writer at a time."""
+
 
 class CitySources(dg.ConfigurableResource):
     """The source systems as configured, and the pipeline's working DuckDB."""

@@ -53,7 +53,9 @@ def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:
         if marts:
             print("  marts          " + ", ".join(marts), file=out)
         for label, message in failures.items():
-            print(f"  {label}: {message}", file=out)
+            # our errors already start with their system: say it once
+            print(f"  {message}" if message.startswith(f"{label} ") or message.startswith(f"{label}:")
+                  else f"  {label}: {message}", file=out)
         if failures and any(not label.startswith("check ") for label in failures):
             if publish_failure_health(settings):
                 print("  published      marts.source_health updated with the failure; other marts unchanged",

@@ -2,11 +2,10 @@
 
 import dagster as dg
 
-from pipelines.resources import CitySources
+from pipelines.resources import WRITER_POOL, CitySources
 from sources import System
 from storage.sqlmodels import SqlModel, build_model, discover, prepare
 
-WRITER_POOL = "duckdb_writer"
 MODELS = discover()
 MART_KEYS = [dg.AssetKey(["marts", m.name]) for m in MODELS.values() if m.schema == "marts"]
 
