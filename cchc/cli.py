@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
+from importlib import metadata
 
 from dotenv import load_dotenv
 
@@ -17,6 +19,8 @@ from core.settings import Settings
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cchc", description="Hanoi CCHC inspection data platform (Plan 61/KH-UBND)")
+    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--debug", action="store_true", help="show Dagster's event log and the traceback of errors")
     sub = parser.add_subparsers(dest="command", required=True)
     simulate = sub.add_parser("simulate", add_help=False, help="run the simulated city (all five systems); "
                                                                "`cchc simulate --help` for its commands")
@@ -66,18 +70,21 @@ def _check_sources(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    if settings.sources_configured:
-        from pipelines.run import refresh
-
-        return refresh()
-    from cchc.demo import BANNER, demo_label, environment, simulated_city
+    from cchc.console import show_progress
     from pipelines.run import refresh
 
+    settings = Settings.from_env()
+    show_progress(sys.stderr)
+    if settings.sources_configured:
+        return refresh(debug=args.debug)
+    from cchc.demo import BANNER, demo_label, environment, simulated_city
+
     print(f"No source is configured: this refresh runs on the built-in simulated city ({demo_label(settings)}). "
-          f"Everything it publishes is marked {BANNER}.", flush=True)
+          f"Everything it publishes is marked {BANNER}.\nGenerating the city from {settings.sync_start:%d/%m/%Y} "
+          "to yesterday ...", flush=True)
     with simulated_city(settings) as city, environment(city.env):
-        return refresh()
+        print(f"Generated {city.records:,} records in {city.seconds:.0f} s; syncing them:", flush=True)
+        return refresh(debug=args.debug)
 
 
 def _reset(args: argparse.Namespace) -> int:
@@ -112,14 +119,33 @@ def _sql(args: argparse.Namespace) -> int:
     return run_sql(args.command)
 
 
+def _version() -> str:
+    try:
+        return f"cchc {metadata.version('cchc-inspect')} (Dagster {metadata.version('dagster')}, " \
+               f"DuckDB {metadata.version('duckdb')})"
+    except metadata.PackageNotFoundError:
+        return "cchc (not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     load_dotenv(".env", override=False)  # variables already set win over the file
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        print("\ncchc: interrupted; nothing half-done was kept.", file=sys.stderr)
+        return 130
     except (ValueError, PipelineError) as exc:
+        if args.debug:
+            traceback.print_exc()
         print(f"cchc: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - one line for the operator; the traceback with --debug
+        if args.debug:
+            raise
+        print(f"cchc: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+              "(run again with --debug for the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ BANNER = "DỮ LIỆU MÔ PHỎNG"
 class DemoCity:
     label: str  # e.g. "seed 61, scale 0.01"
     env: dict[str, str]  # the source variables pointing at the running city
+    records: int  # records the city holds
+    seconds: float  # to generate it
 
 
 def demo_label(settings: Settings) -> str:
@@ -60,11 +62,12 @@ def simulated_city(settings: Settings) -> Iterator[DemoCity]:
         database = DonThuDatabase(world, os.path.join(workdir, "donthu.sqlite"))
         database.create()
         label = demo_label(settings)
+        records = sum(v["current"] for v in world.stats()["systems"].values())
         yield DemoCity(label, {
             "CCHC_LGSP_URL": server.url, "CCHC_LGSP_CLIENT_ID": credentials.client_id,
             "CCHC_LGSP_CLIENT_SECRET": credentials.client_secret, "CCHC_DONTHU_DB_URL": database.url,
             "CCHC_SIMULATED_CITY": label,
-        })
+        }, records, world.generation_seconds)
     finally:
         if server is not None:
             server.stop()

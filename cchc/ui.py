@@ -8,14 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[1]
-
-
-def dagster_home() -> Path:
-    """DAGSTER_HOME when set, else the project's `dagster_home/` (its dagster.yaml is the instance config)."""
-    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT / "dagster_home").resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    return home
+from pipelines.instance import dagster_home
 
 
 def _child_signals() -> None:

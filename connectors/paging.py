@@ -203,6 +203,7 @@ def _read_offset_page(client: GatewayClient, endpoint: Endpoint, lo: datetime, h
 
 def _walk_offset(client, endpoint, lo, hi, size, stats) -> Iterator[list[dict]]:
     probe = _read_offset_page(client, endpoint, lo, hi, 1, size)
+    stats["promised"] = probe.total  # what the window holds, for progress reports
     yield from _walk_range(client, endpoint, lo, hi, size, stats, probe, endpoint.max_rereads)
 
 
@@ -316,6 +317,7 @@ def _walk_link(client, endpoint, lo, hi, size, stats) -> Iterator[list[dict]]:
     params = {endpoint.since_param: endpoint.format_time(lo), endpoint.size_param: size}
     response = client.get(endpoint.system, endpoint.path, params, check=endpoint.check)
     promised = _total_header(endpoint, response)
+    stats["promised"] = promised
     seen = {response.url}
     delivered, page = 0, 1
     while True:

@@ -12,7 +12,7 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
@@ -21,6 +21,7 @@ from connectors.pages import Fetch
 from core import failpoints
 from core.errors import SourceChanged
 from core.timezone import ICT
+from ingest.progress import SyncProgress
 from models import record_id_of, redacted_raw, validate_record
 from sources import RawTable, System
 from storage.state import MergeStats, StateStore, reject_key
@@ -104,7 +105,7 @@ def check_identity(store: StateStore, system: str, identity: str) -> None:
 
 
 def run_sync(store: StateStore, system: System, fetch: Fetch, *, identity: str, start_day, lookback_days: int,
-             now: datetime | None = None) -> SyncResult:
+             now: datetime | None = None, counters: Mapping[str, int] | None = None) -> SyncResult:
     """Sync one system: everything fetched is merged, with the cursor, in one transaction — or nothing."""
     began = time.perf_counter()
     now = now or sync_start_time()
@@ -114,14 +115,17 @@ def run_sync(store: StateStore, system: System, fetch: Fetch, *, identity: str, 
     writer = store.begin_sync(system.name, system.tables)
     sinks = {t.name: RecordSink(writer, t) for t in system.tables}
     pages = _Prefetch(fetch(lo, hi))
+    progress = SyncProgress(system.name, counters)
+    fetched = 0
     try:
         for number, (table, page) in enumerate(pages):
             sinks[table].add(page)
+            fetched += len(page)
+            progress.update(fetched)
             if number == 0:
                 failpoints.reached(f"sync.{system.name}.first_page")
         for sink in sinks.values():
             sink.flush()
-        fetched = sum(s.fetched for s in sinks.values())
         failpoints.reached(f"sync.{system.name}.before_commit")
         stats = writer.commit(cursor=hi, window=(lo, hi), started_at=now, fetched=fetched, identity=identity)
     except BaseException as exc:
@@ -131,6 +135,7 @@ def run_sync(store: StateStore, system: System, fetch: Fetch, *, identity: str, 
         _safely(lambda: store.record_failure(system.name, now, (lo, hi), summary))
         raise
     failpoints.reached(f"sync.{system.name}.after_commit")
+    progress.finish(fetched)
     result = SyncResult(system.name, lo, hi, stats, time.perf_counter() - began)
     log.info("%s: window %s .. %s, %d fetched, %d staged, %d rejected, %d new, %d updated in %.1f s",
              system.name, lo.isoformat(), hi.isoformat(), stats.fetched, stats.staged, stats.rejected, stats.inserted,

@@ -38,7 +38,7 @@ def _sync(context: dg.AssetExecutionContext, city: CitySources, system: System) 
         identity = city.identity(system)
         with city.state() as state, city.open_source(system) as (fetch, stats):
             result = run_sync(state, system, fetch, identity=identity, start_day=settings.sync_start,
-                              lookback_days=settings.lookback_days)
+                              lookback_days=settings.lookback_days, counters=stats)
             result.source_stats.update(stats)
             held = {t: state.count(t) for t in system.table_names}
     except PipelineError as exc:

@@ -48,3 +48,16 @@ def run_failures(result) -> dict[str, str]:
             failures[f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = (
                 f"failed on {rows.value if rows else '?'} rows; the warehouse was not published")
     return failures
+
+
+def interrupted(result) -> bool:
+    """Whether the run stopped because the operator interrupted it (Ctrl-C, SIGTERM)."""
+    for event in result.all_events:
+        if event.event_type_value == "RUN_CANCELED":
+            return True
+        error = getattr(event.event_specific_data, "error", None)
+        while error is not None:
+            if error.cls_name in ("KeyboardInterrupt", "DagsterExecutionInterruptedError"):
+                return True
+            error = error.cause or getattr(error, "context", None)
+    return False

@@ -17,8 +17,11 @@ from pydantic import PrivateAttr
 from connectors.database import DatabaseReader
 from connectors.http import GatewayClient
 from connectors.pages import Fetch, database_fetch, gateway_fetch
+from core.errors import StateLocked
 from core.settings import Settings
+from pipelines.instance import release_dead_runs
 from sources import Database, System
+from storage.filelock import FileLock
 from storage.state import StateStore
 
 WRITER_POOL = "duckdb_writer"
@@ -33,10 +36,24 @@ class CitySources(dg.ConfigurableResource):
     backoff_initial: float = 0.5  # seconds; exponential with jitter
     backoff_max: float = 30.0
     max_retry_after: float = 60.0  # cap on a gateway's Retry-After
+    wait_for_other_refresh: float = 3600.0  # seconds a run waits for another to finish, then fails
     _settings: Settings | None = PrivateAttr(default=None)
+    _refresh_lock: FileLock | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = Settings.from_env(dotenv_path=self.dotenv_path)
+        # one run at a time, for the whole run; taken before any step claims a pool slot
+        self._refresh_lock = FileLock(self._settings.warehouse.parent / ".refresh.lock")
+        if not self._refresh_lock.acquire(self.wait_for_other_refresh, on_busy=lambda: context.log.info(
+                "another refresh is running on this warehouse; waiting for it to finish")):
+            raise StateLocked(f"another refresh kept {self._settings.warehouse.parent} busy for "
+                              f"{self.wait_for_other_refresh:.0f} s", "see `cchc ui` for the run; stop it if it hangs")
+        if context.instance is not None and context.run_id:
+            release_dead_runs(context.instance, context.run_id)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._refresh_lock is not None:
+            self._refresh_lock.release()
 
     @property
     def settings(self) -> Settings:

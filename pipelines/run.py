@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
@@ -11,53 +10,58 @@ import dagster as dg
 from core.errors import PipelineError
 from core.settings import Settings
 from pipelines.definitions import defs
-from pipelines.failures import run_failures
+from pipelines.failures import interrupted, run_failures
 from pipelines.health import publish_failure_health
+from pipelines.instance import project_instance
 
 
-def _instance() -> dg.DagsterInstance:
-    """The instance in DAGSTER_HOME when set (run history kept), else a throwaway one."""
-    if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
-
-
-def refresh(out=sys.stdout, instance: dg.DagsterInstance | None = None) -> int:
-    """Run the refresh job once; print one line per system and every failure. 0 only when all succeeded."""
+def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None = None, debug: bool = False) -> int:
+    """Run the refresh job once on the project's instance (the one `cchc ui` shows); print one line per
+    system, and every failure on `err`. 0 when all succeeded, 1 when something failed, 2 on a
+    configuration error, 130 when interrupted (Ctrl-C)."""
     try:
         settings = Settings.from_env()  # a wrong variable is one line here, not a stack of Dagster errors
     except PipelineError as exc:
-        print(f"cchc refresh: {exc}", file=out)
+        print(f"cchc refresh: {exc}", file=err)
         return 2
     began = time.perf_counter()
     job = defs.resolve_job_def("refresh")
-    with (instance or _instance()) as inst:
-        result = job.execute_in_process(instance=inst, raise_on_error=False,
-                                        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
+    # Dagster's own event lines only with --debug: the progress and the summary say what matters
+    loggers = {"console": {"config": {"log_level": "DEBUG" if debug else "CRITICAL"}}}
+    with (instance or project_instance()) as inst:
+        result = job.execute_in_process(instance=inst, raise_on_error=False, run_config={"loggers": loggers})
         failures = run_failures(result)
+        if interrupted(result):
+            print(f"\nRefresh interrupted after {time.perf_counter() - began:.1f} s (run {result.run_id[:8]}): "
+                  "the system being synced wrote nothing; the published file is as it was.", file=err)
+            return 130
         ok = result.success and not failures
         print(f"\nRefresh {'succeeded' if ok else 'FAILED'} in {time.perf_counter() - began:.1f} s "
-              f"(run {result.run_id[:8]})", file=out)
-        marts = []
-        for event in result.get_asset_materialization_events():
-            mat = event.materialization
-            key = mat.asset_key.to_user_string()
-            md = {k: v.value for k, v in mat.metadata.items()}
-            if key.startswith("raw/"):
-                print(f"  {key:<14} fetched {md.get('rows_fetched', 0):>9,}  new {md.get('rows_new', 0):>9,}  "
-                      f"updated {md.get('rows_updated', 0):>8,}  rejected {md.get('rows_rejected', 0):>5,}", file=out)
-            elif key.startswith("marts/"):
-                marts.append(f"{key.removeprefix('marts/')} {md.get('rows', 0):,}")
-            elif key == "published/warehouse":
-                print(f"  published      {md['path']} ({md['size_mb']} MB)", file=out)
-        if marts:
-            print("  marts          " + ", ".join(marts), file=out)
+              f"(run {result.run_id[:8]}{'' if inst.is_ephemeral else ', see `cchc ui`'})", file=out)
+        _print_summary(result, out)
         for label, message in failures.items():
             # our errors already start with their system: say it once
-            print(f"  {message}" if message.startswith(f"{label} ") or message.startswith(f"{label}:")
-                  else f"  {label}: {message}", file=out)
+            print(f"  {message}" if message.startswith((f"{label} ", f"{label}:")) else f"  {label}: {message}",
+                  file=err)
         if failures and any(not label.startswith("check ") for label in failures):
             if publish_failure_health(settings):
                 print("  published      marts.source_health updated with the failure; other marts unchanged",
                       file=out)
-        return 0 if result.success and not failures else 1
+        return 0 if ok else 1
+
+
+def _print_summary(result, out) -> None:
+    marts = []
+    for event in result.get_asset_materialization_events():
+        mat = event.materialization
+        key = mat.asset_key.to_user_string()
+        md = {k: v.value for k, v in mat.metadata.items()}
+        if key.startswith("raw/"):
+            print(f"  {key:<14} fetched {md.get('rows_fetched', 0):>9,}  new {md.get('rows_new', 0):>9,}  "
+                  f"updated {md.get('rows_updated', 0):>8,}  rejected {md.get('rows_rejected', 0):>5,}", file=out)
+        elif key.startswith("marts/"):
+            marts.append(f"{key.removeprefix('marts/')} {md.get('rows', 0):,}")
+        elif key == "published/warehouse":
+            print(f"  published      {md['path']} ({md['size_mb']} MB)", file=out)
+    if marts:
+        print("  marts          " + ", ".join(marts), file=out)

@@ -1,11 +1,15 @@
 """SQL models as Dagster assets: one asset per `sql/<layer>/<model>.sql`, dependencies read from the SQL."""
 
+import logging
+import time
+
 import dagster as dg
 
 from pipelines.resources import WRITER_POOL, CitySources
 from sources import System
 from storage.sqlmodels import SqlModel, build_model, discover, prepare
 
+log = logging.getLogger("cchc.models")
 MODELS = discover()
 MART_KEYS = [dg.AssetKey(["marts", m.name]) for m in MODELS.values() if m.schema == "marts"]
 
@@ -72,11 +76,15 @@ def model_asset(model: SqlModel, systems: tuple[System, ...]) -> dg.AssetsDefini
                         "reads_systems": dg.MetadataValue.text(", ".join(read) or "-")})
     def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
         meta = {"as_of": dg.MetadataValue.text(city.settings.as_of.isoformat())}
+        began = time.perf_counter()
         with city.state() as state:
             prepare(state.con, city.settings.as_of)
-            meta["rows"] = dg.MetadataValue.int(build_model(state.con, model))
+            rows = build_model(state.con, model)
+            meta["rows"] = dg.MetadataValue.int(rows)
             if model.ref in PREVIEWS:
                 meta["preview"] = dg.MetadataValue.md(_markdown(state.con, PREVIEWS[model.ref]))
+        log.info("built %s: %s rows in %.1f s", model.ref, f"{rows:,}", time.perf_counter() - began,
+                 extra={"step": f"SQL models: {model.ref}, {rows:,} rows"})
         return dg.MaterializeResult(metadata=meta)
 
     return _asset

@@ -12,10 +12,7 @@ layout upgrades it (`storage.migrations`).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +24,7 @@ import pyarrow as pa
 
 from core.errors import StateLocked
 from sources import SYSTEMS, RawTable, System
+from storage.filelock import FileLock
 from storage.migrations import register, upgrade
 from storage.schema import SYNCED_AT, arrow_schema
 
@@ -62,7 +60,7 @@ class StateStore:
         self.lock_timeout = lock_timeout
         self.memory_limit = memory_limit
         self.con: duckdb.DuckDBPyConnection | None = None
-        self._lock_fd: int | None = None
+        self._lock = FileLock(str(self.path) + ".lock")
 
     def __enter__(self) -> StateStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,25 +84,12 @@ class StateStore:
         if self.con is not None:
             self.con.close()
             self.con = None
-        if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        self._lock.release()
 
     def _acquire_lock(self) -> None:
-        fd = os.open(str(self.path) + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.lock_timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self._lock_fd = fd
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise StateLocked(f"another refresh is writing the pipeline state ({self.path})",
-                                      "wait for it to finish, or stop it, then run again") from None
-                time.sleep(0.2)
+        if not self._lock.acquire(self.lock_timeout):
+            raise StateLocked(f"another refresh is writing the pipeline state ({self.path})",
+                              "wait for it to finish, or stop it, then run again")
 
     # --- reading ---------------------------------------------------------------------------------
 

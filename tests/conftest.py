@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 import requests
@@ -10,6 +13,24 @@ import requests
 from simulator.faults import FaultConfig
 from simulator.server import Credentials, Gateway, SimulatorServer
 from simulator.world import World, WorldConfig
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_dagster_home(tmp_path_factory):
+    """Every run a test makes goes to an instance of its own (the project's config), never to the
+    project's `dagster_home/`; subprocesses inherit it through the environment."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    shutil.copy(PROJECT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    previous = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)
+    yield home
+    if previous is None:
+        os.environ.pop("DAGSTER_HOME", None)
+    else:
+        os.environ["DAGSTER_HOME"] = previous
+
 
 # Spans 1 March 2025 (departments merged) and 1 July 2025 (district level ended).
 CITY = WorldConfig(seed=61, scale=0.01, start=date(2025, 1, 1), end=date(2025, 8, 31))

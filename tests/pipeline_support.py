@@ -159,7 +159,7 @@ def refreshed_city(tmp: Path, days: int, scale: float):
     patch.chdir(tmp)
     out = io.StringIO()
     try:
-        code = run_refresh(out=out, instance=dg.DagsterInstance.ephemeral())
+        code = run_refresh(out=out, err=out, instance=dg.DagsterInstance.ephemeral())
         yield city, code, out.getvalue(), tmp / "warehouse" / "cchc.duckdb"
     finally:
         patch.undo()

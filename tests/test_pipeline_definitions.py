@@ -50,9 +50,10 @@ def test_every_raw_asset_writes_through_the_single_writer_pool():
 def test_refresh_with_a_bad_variable_is_one_line_and_exit_2(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CCHC_SYNC_START", "01/01/2023")
-    out = io.StringIO()
-    assert refresh(out=out) == 2
-    assert out.getvalue().strip() == "cchc refresh: configuration CCHC_SYNC_START: is not a date in the form YYYY-MM-DD"
+    out, err = io.StringIO(), io.StringIO()
+    assert refresh(out=out, err=err) == 2
+    assert err.getvalue().strip() == "cchc refresh: configuration CCHC_SYNC_START: is not a date in the form YYYY-MM-DD"
+    assert out.getvalue() == ""
     assert not (tmp_path / "warehouse").exists()
 
 
@@ -61,9 +62,9 @@ def test_refresh_requires_credentials_with_a_real_gateway(tmp_path, monkeypatch)
     monkeypatch.setenv("CCHC_LGSP_URL", "https://lgsp.example/gw")
     for name in ("CCHC_LGSP_CLIENT_ID", "CCHC_LGSP_CLIENT_SECRET"):
         monkeypatch.delenv(name, raising=False)
-    out = io.StringIO()
-    assert refresh(out=out) == 2
-    assert "CCHC_LGSP_CLIENT_ID" in out.getvalue()
+    err = io.StringIO()
+    assert refresh(err=err) == 2
+    assert "CCHC_LGSP_CLIENT_ID" in err.getvalue()
 
 
 def test_dotenv_is_read_and_the_environment_wins(tmp_path, monkeypatch):

@@ -101,14 +101,15 @@ def test_reset_without_confirmation_changes_nothing(tmp_path, monkeypatch, capsy
 
 def test_the_demo_says_so_and_marks_everything_it_publishes(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    for name in (*SOURCE_VARIABLES, "CCHC_SIMULATED_CITY", "CCHC_WAREHOUSE", "DAGSTER_HOME"):
+    for name in (*SOURCE_VARIABLES, "CCHC_SIMULATED_CITY", "CCHC_WAREHOUSE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CCHC_SYNC_START", (date.today() - timedelta(days=4)).isoformat())
     monkeypatch.setenv("CCHC_SIM_SCALE", "0.002")
     assert main(["refresh"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("No source is configured: this refresh runs on the built-in simulated city "
-                          "(seed 61, scale 0.002). Everything it publishes is marked DỮ LIỆU MÔ PHỎNG.")
+                          "(seed 61, scale 0.002). Everything it publishes is marked DỮ LIỆU MÔ PHỎNG.\n"
+                          "Generating the city from ")
     with duckdb.connect(str(tmp_path / "warehouse" / "cchc.duckdb"), read_only=True) as con:
         assert con.sql("SELECT data_kind, simulated, source_identities FROM marts.publication").fetchall() == [
             ("DỮ LIỆU MÔ PHỎNG", True, ["simulated city (seed 61, scale 0.002)"])]
