@@ -6,6 +6,7 @@ import dagster as dg
 
 from core.errors import PipelineError
 from ingest.sync import SyncResult, run_sync
+from pipelines.checks import reject_rate_result, reject_rate_spec
 from pipelines.freshness import SOURCE_FRESHNESS
 from pipelines.resources import WRITER_POOL, CitySources
 from sources import System
@@ -41,6 +42,7 @@ def _sync(context: dg.AssetExecutionContext, city: CitySources, system: System) 
                               lookback_days=settings.lookback_days, counters=stats)
             result.source_stats.update(stats)
             held = {t: state.count(t) for t in system.table_names}
+            check = reject_rate_result(state.con, system)
     except PipelineError as exc:
         # the one line an operator needs, above Dagster's stack trace; nothing was written for this system
         context.log.error(f"{system.name} sync failed, nothing written: {exc}")
@@ -49,7 +51,7 @@ def _sync(context: dg.AssetExecutionContext, city: CitySources, system: System) 
         context.log.warning(f"{system.name}: {result.stats.rejected} records rejected (see `cchc rejects`)")
     meta = _metadata(result, held)
     meta["source"] = dg.MetadataValue.text(identity)
-    return dg.MaterializeResult(metadata=meta)
+    return dg.MaterializeResult(metadata=meta, check_results=[check])
 
 
 def _description(system: System) -> str:
@@ -68,7 +70,7 @@ def raw_asset(system: System) -> dg.AssetsDefinition:
     @dg.asset(key=["raw", system.name], group_name=f"raw_{system.name}", pool=WRITER_POOL,
               kinds={"duckdb", system.kind}, description=_description(system),
               tags={"system": system.name, "layer": "raw"}, owners=[system.owner],
-              freshness_policy=SOURCE_FRESHNESS)
+              freshness_policy=SOURCE_FRESHNESS, check_specs=[reject_rate_spec(system)])
     def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
         return _sync(context, city, system)
 

@@ -1,14 +1,28 @@
-"""Blocking checks on the marts: wrong data is never published.
+"""Checks. On the marts, blocking: wrong data is never published. On the raw assets, a warning:
+a source whose last sync rejected many records.
 
-Each check is a query that returns the offending rows; it passes when there are none. A failing
+Each marts check is a query that returns the offending rows; it passes when there are none. A failing
 check shows a sample of what is wrong in the UI, and stops the publishing asset downstream.
+
+Each raw asset carries a `reject_rate` check (declared with the asset, evaluated by its sync in the
+same step, so in the same `duckdb_writer` pool): the share of the records the last sync fetched that
+failed validation (`meta.sync_state`: rejected / fetched). Above `REJECT_RATE_WARN` it fails with
+severity WARN; it never has severity ERROR and never blocks, because rejected records never stop a
+run (they wait in `meta.rejects`, the valid ones are merged).
 """
 
 from dataclasses import dataclass
 
 import dagster as dg
+import duckdb
 
 from pipelines.resources import WRITER_POOL, CitySources
+from sources import System
+
+REJECT_RATE_WARN = 0.01
+"""Above 1 % of the records fetched by a system's last sync rejected, its `reject_rate` check warns: the
+simulated city rejects about 0.1 % (malformed records), so a higher share means the source changed its
+formats or code lists: read its reasons in the state file (`SELECT * FROM meta.rejects WHERE system = ...`)."""
 
 
 @dataclass(frozen=True)
@@ -82,3 +96,29 @@ def mart_check(check: MartCheck) -> dg.AssetChecksDefinition:
 
 
 MART_CHECKS = [mart_check(c) for c in CHECKS]
+
+
+def reject_rate_spec(system: System) -> dg.AssetCheckSpec:
+    """The reject-rate check of a system's raw asset (non-blocking)."""
+    return dg.AssetCheckSpec(
+        "reject_rate", asset=dg.AssetKey(["raw", system.name]), blocking=False,
+        metadata={"threshold": dg.MetadataValue.float(REJECT_RATE_WARN)},
+        description=f"The last sync of {system.name} rejected at most {REJECT_RATE_WARN:.0%} of the records it "
+                    "fetched (meta.sync_state: rejected / fetched). Above that it warns; rejects never stop a run.")
+
+
+def reject_rate_result(con: duckdb.DuckDBPyConnection, system: System) -> dg.AssetCheckResult:
+    """Evaluate a system's reject-rate check on the state file's `meta.sync_state`."""
+    found = con.execute("SELECT fetched, rejected FROM meta.sync_state WHERE system = ?", [system.name]).fetchall()
+    fetched, rejected = (int(found[0][0] or 0), int(found[0][1] or 0)) if found else (0, 0)
+    rate = rejected / fetched if fetched else 0.0
+    return dg.AssetCheckResult(
+        asset_key=dg.AssetKey(["raw", system.name]), check_name="reject_rate",
+        passed=rate <= REJECT_RATE_WARN, severity=dg.AssetCheckSeverity.WARN,
+        description=None if rate <= REJECT_RATE_WARN else
+        f"{rejected:,} of {fetched:,} records rejected ({rate:.2%}, above {REJECT_RATE_WARN:.0%}): their reasons "
+        f"are in meta.rejects of the state file (system = '{system.name}')",
+        metadata={"fetched": dg.MetadataValue.int(fetched), "rejected": dg.MetadataValue.int(rejected),
+                  "reject_rate": dg.MetadataValue.float(round(rate, 6)),
+                  "threshold": dg.MetadataValue.float(REJECT_RATE_WARN),
+                  "synced": dg.MetadataValue.bool(bool(found))})

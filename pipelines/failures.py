@@ -3,6 +3,8 @@ wrapping, else the innermost cause."""
 
 from __future__ import annotations
 
+from dagster import AssetCheckSeverity
+
 from core import errors
 
 
@@ -40,10 +42,11 @@ def run_failures_from_events(events) -> dict[str, str]:
 
 
 def run_failures(result) -> dict[str, str]:
-    """Every failure of a run: failed steps and resources, and failed blocking checks."""
+    """Every failure of a run: failed steps and resources, and failed checks of severity ERROR (the blocking
+    marts checks); a warning (a raw asset's reject rate) is no failure."""
     failures = run_failures_from_events(result.all_events)
     for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
+        if not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR:
             rows = evaluation.metadata.get("offending_rows")
             failures[f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = (
                 f"failed on {rows.value if rows else '?'} rows; the warehouse was not published")

@@ -1,4 +1,9 @@
-"""SQL models as Dagster assets: one asset per `sql/<layer>/<model>.sql`, dependencies read from the SQL."""
+"""SQL models as Dagster assets: one asset per `sql/<layer>/<model>.sql`, dependencies read from the SQL.
+
+A marts asset is described by its table's Vietnamese comment (`sql/marts/comments.toml`, as in the
+published file), and each of its materialisations carries the standard table metadata the UI shows:
+`dagster/row_count` and `dagster/column_schema` (each column's DuckDB type and Vietnamese comment).
+"""
 
 import logging
 import time
@@ -7,10 +12,12 @@ import dagster as dg
 
 from pipelines.resources import WRITER_POOL, CitySources
 from sources import System
+from storage.publish import mart_comments
 from storage.sqlmodels import SqlModel, build_model, discover, prepare
 
 log = logging.getLogger("cchc.models")
 MODELS = discover()
+COMMENTS = mart_comments()
 MART_KEYS = [dg.AssetKey(["marts", m.name]) for m in MODELS.values() if m.schema == "marts"]
 
 # Previews shown in the UI for the tables inspectors care about most.
@@ -65,22 +72,40 @@ def _markdown(con, sql: str) -> str:
     return head + "\n" + body
 
 
+def column_schema(con, model: SqlModel) -> dg.TableSchema:
+    """The built table's columns: name, DuckDB type, and the Vietnamese comment of a marts column."""
+    notes = COMMENTS.get(model.name, {}) if model.schema == "marts" else {}
+    columns = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
+                          "AND schema_name = ? AND table_name = ? ORDER BY column_index",
+                          [model.schema, model.name]).fetchall()
+    return dg.TableSchema(columns=[dg.TableColumn(name, data_type, description=notes.get(name))
+                                   for name, data_type in columns])
+
+
 def model_asset(model: SqlModel, systems: tuple[System, ...]) -> dg.AssetsDefinition:
     read = _systems(model, systems)
     group = f"{model.schema}_{read[0]}" if model.schema != "marts" and len(read) == 1 else model.schema
+    mart = model.schema == "marts"
+    comment = COMMENTS.get(model.name, {}).get("table") if mart else None
+    metadata = {"sql_file": dg.MetadataValue.path(str(model.path.relative_to(model.path.parents[2]))),
+                "reads_systems": dg.MetadataValue.text(", ".join(read) or "-")}
+    if comment and model.description:  # the SQL file's own header, for whoever maintains it
+        metadata["sql_description"] = dg.MetadataValue.text(model.description)
 
     @dg.asset(key=[model.schema, model.name], group_name=group, pool=WRITER_POOL, deps=_deps(model, systems),
-              kinds={"duckdb", "sql"}, description=model.description or None,
+              kinds={"duckdb", "sql"}, description=comment or model.description or None,
               tags={"layer": model.schema, **({"system": read[0]} if len(read) == 1 else {})},
-              metadata={"sql_file": dg.MetadataValue.path(str(model.path.relative_to(model.path.parents[2]))),
-                        "reads_systems": dg.MetadataValue.text(", ".join(read) or "-")})
+              metadata=metadata)
     def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
         meta = {"as_of": dg.MetadataValue.text(city.settings.as_of.isoformat())}
         began = time.perf_counter()
         with city.state() as state:
             prepare(state.con, city.settings.as_of)
             rows = build_model(state.con, model)
-            meta["rows"] = dg.MetadataValue.int(rows)
+            meta["rows"] = dg.MetadataValue.int(rows)  # read by `cchc refresh` for its summary
+            if mart:
+                meta["dagster/row_count"] = dg.MetadataValue.int(rows)
+                meta["dagster/column_schema"] = dg.MetadataValue.table_schema(column_schema(state.con, model))
             if model.ref in PREVIEWS:
                 meta["preview"] = dg.MetadataValue.md(_markdown(state.con, PREVIEWS[model.ref]))
         log.info("built %s: %s rows in %.1f s", model.ref, f"{rows:,}", time.perf_counter() - began,

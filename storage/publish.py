@@ -1,8 +1,12 @@
 """Publishing the marts: build a new file beside the published one, then swap it in atomically.
 
 Inspectors hold read-only connections to the published file; `os.replace` swaps the directory entry,
-so an open reader keeps its snapshot and a new connection sees the new data. The file is written in
-DuckDB's v1.5 storage format, which the desktop tools of DuckDB 1.x can open.
+so an open reader keeps its snapshot and a new connection sees the new data.
+
+The file is written in DuckDB's oldest storage format (`STORAGE_VERSION 'v1.0.0'`, storage version 64),
+so that every DuckDB 1.x opens it: desktop tools (DBeaver, ODBC, R) often bundle 1.4 LTS or older, and
+1.4 reads only versions 64 to 67, 1.1 only 64. The marts lose nothing in it (LIST columns, table and
+column comments); `tests/test_publish_compat.py` opens the file with DuckDB 1.4 and 1.1 to prove it.
 """
 
 from __future__ import annotations
@@ -16,13 +20,19 @@ import duckdb
 from core import failpoints
 from storage.sqlmodels import SQL_DIR
 
-STORAGE_VERSION = "v1.5.0"
+STORAGE_VERSION = "v1.0.0"
+"""The oldest storage format DuckDB writes (older names give the same file): readable by DuckDB 0.10 and every 1.x."""
 COMMENTS = SQL_DIR / "marts" / "comments.toml"
 SIMULATED_MARK = "DỮ LIỆU MÔ PHỎNG — "  # before every table comment of a file built from the demo city
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def mart_comments() -> dict[str, dict[str, str]]:
+    """The Vietnamese comments of the marts: table -> {"table": comment, column: comment, ...}."""
+    return tomllib.loads(COMMENTS.read_text(encoding="utf-8"))
 
 
 def publish(con: duckdb.DuckDBPyConnection, target: Path, sources: dict[str, str] | None = None) -> dict[str, int]:
@@ -34,7 +44,7 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path, sources: dict[str, str
     staging = target.with_name(target.name + ".new")
     for leftover in (staging, Path(str(staging) + ".wal")):
         leftover.unlink(missing_ok=True)
-    comments = tomllib.loads(COMMENTS.read_text(encoding="utf-8"))
+    comments = mart_comments()
     if sources is None:
         sources = {t: f"marts.{t}" for (t,) in con.sql(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "

@@ -8,6 +8,7 @@ import dagster as dg
 
 from pipelines.definitions import defs
 from pipelines.run import refresh
+from sources import SYSTEMS
 
 
 def test_definitions_load_with_the_expected_assets_and_job():
@@ -39,7 +40,8 @@ def test_blocking_checks_guard_the_marts():
     assert ("marts/inspection_priority", "ranks_1_to_n") in checks
     assert ("marts/unit_signals_monthly", "ratios_within_0_1") in checks
     assert ("marts/unit_signals_pooled", "key_unique") in checks
-    assert len(checks) == 14
+    assert {c for c in checks if c[0].startswith("raw/")} == {(f"raw/{s.name}", "reject_rate") for s in SYSTEMS}
+    assert len(checks) == 20  # 14 on the marts, a reject rate on each of the 6 raw assets
 
 
 def test_every_raw_asset_writes_through_the_single_writer_pool():

@@ -1,0 +1,101 @@
+"""A tiny hand-built city with a few records of every source table, enough for every marts table to hold rows.
+
+    state = build_state(tmp_path / "warehouse" / "cchc-state.duckdb")   # raw tables loaded, every model built
+
+The records are raw source dicts as the systems serve them, validated by the record models as the
+connectors do (`marts_support.load_raw`). Used where the marts' shapes matter more than their rules:
+the published file read by older DuckDB releases, the Dagster metadata of the marts assets.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from marts_support import DIRECTORY, load_raw
+
+from storage.sqlmodels import build_all
+from storage.state import StateStore
+
+AS_OF = date(2025, 4, 10)
+BA_DINH = "000.00.12.H26"
+NOI_VU = "000.00.01.H26"
+
+
+def _document(id_: str, **overrides) -> dict:
+    """An incoming qlvb document of Ba Đình, due 22/03/2025, done 20/03."""
+    raw = {"id": id_, "chieu": "DEN", "so_ky_hieu": "1234/UBND-KSTTHC", "ma_loai": "CV",
+           "trich_yeu": "V/v đôn đốc cải cách hành chính", "ma_don_vi": BA_DINH, "ma_don_vi_lien_quan": "000.00.00.H26",
+           "ngay_ky": "2025-03-14", "thoi_diem": "2025-03-15T08:30:00+07:00", "do_mat": "THUONG", "do_khan": "KHAN",
+           "hinh_thuc": "DIEN_TU", "ky_so": True, "han_xu_ly": "2025-03-22", "trang_thai": "DA_XU_LY",
+           "ngay_hoan_thanh": "2025-03-20T16:00:00+07:00", "cap_nhat_luc": "2025-03-20T16:00:01+07:00",
+           "da_xoa": False}
+    return raw | overrides
+
+
+def _outgoing(id_: str, **overrides) -> dict:
+    return _document(id_, **({"chieu": "DI", "so_ky_hieu": "56/QĐ-UBND", "ma_loai": "QD", "han_xu_ly": None,
+                              "ngay_hoan_thanh": None} | overrides))
+
+
+def _obligation(id_: int, **overrides) -> dict:
+    """A baocao obligation of Ba Đình due 17:00 18/03/2025 local, filed 17/03."""
+    raw = {"id": id_, "ma_bao_cao": "CCHC_QUY", "ten_bao_cao": "Báo cáo công tác cải cách hành chính quý",
+           "ky_bao_cao": "2025-Q1", "ma_don_vi": BA_DINH, "ngay_chot_so_lieu": "2025-03-14",
+           "han_nop": "2025-03-18T10:00:00Z", "nop_lan_dau_luc": "2025-03-17T02:15:00Z",
+           "nop_gan_nhat_luc": "2025-03-17T02:15:00Z", "trang_thai": "DA_DUYET", "updated_at": "2025-04-01T01:00:00Z"}
+    return raw | overrides
+
+
+def _dossier(id_: str, **overrides) -> dict:
+    """A motcua dossier of Ba Đình received 15/03, due 22/03, ended 21/03, in person, no fee."""
+    raw = {"MaHoSo": id_, "MaTTHC": "1.001193", "TenTTHC": "Đăng ký khai sinh", "MaLinhVuc": "HOTICH",
+           "MaDonVi": BA_DINH, "KenhThucHien": "1", "ChuHoSo": "Nguyễn Văn A", "SoGiayToChuHoSo": "001089000000",
+           "SoDienThoai": "0900000000", "Email": "a@example.vn", "DiaChi": "Hà Nội",
+           "NgayTiepNhan": "20250315083000", "NgayHenTra": "20250322170000", "NgayKetThucXuLy": "20250321100000",
+           "NgayTra": "20250321143000", "TrangThaiHoSo": "10", "DanhSachLePhi": [], "DuocThanhToanTrucTuyen": "0",
+           "HoSoCoThanhPhanSoHoa": "0", "DanhSachHoSoBoSung": [], "DanhSachXinLoi": [],
+           "NgayCapNhat": "20250321143001"}
+    return raw | overrides
+
+
+def _task(ma: str, unit: str, han: str, xong: str | None = None) -> dict:
+    return {"ma_nhiem_vu": ma, "trich_yeu": None, "van_ban_giao": "61/KH-UBND", "ngay_giao": "02/01/2025",
+            "han_hoan_thanh": han, "don_vi_chu_tri": unit, "don_vi_phoi_hop": ["Sở Nội vụ"],
+            "tinh_trang": "HOAN_THANH" if xong else "DANG_THUC_HIEN", "ngay_hoan_thanh": xong, "gia_han": [],
+            "cap_nhat_luc": "2025-04-01 10:00:00"}
+
+
+def _petition(pid: int, ngay_nhan: str, xu_ly: str | None) -> dict:
+    return {"id": pid, "so_vao_so": f"{pid}/2025", "ngay_nhan": ngay_nhan, "nguon": "TRUC_TIEP",
+            "loai_don": "KIEN_NGHI_PHAN_ANH", "ho_ten_nguoi_gui": "Nguyễn Văn An", "cccd_nguoi_gui": "001089012345",
+            "dia_chi_nguoi_gui": "Số 1 phố Điện Biên Phủ", "noi_dung": "Nội dung đơn", "co_quan_tiep_nhan_id": 1,
+            "co_quan_giai_quyet_id": None, "ngay_xu_ly_don": xu_ly, "huong_xu_ly": None, "ngay_thu_ly": None,
+            "lan_giai_quyet": None, "phuc_tap": False, "vung_kho_khan": False, "so_lan_gia_han": 0,
+            "ngay_giai_quyet": None, "trang_thai": "DA_XU_LY_DON", "updated_at": "2025-04-01 09:00:00",
+            "da_xoa": False}
+
+
+RECORDS: dict[str, list[dict]] = {
+    "directory_don_vi": DIRECTORY,
+    "qlvb_van_ban": [_document("D1"), _document("D2", ngay_hoan_thanh="2025-03-25T16:00:00+07:00"),
+                     _outgoing("O1", ky_so=False), _outgoing("O2")],
+    "baocao_ky_bao_cao": [_obligation(1), _obligation(2, nop_lan_dau_luc=None, nop_gan_nhat_luc=None,
+                                                      trang_thai="CHUA_NOP")],
+    "motcua_ho_so": [_dossier("H1"), _dossier("H2", NgayKetThucXuLy="20250325100000", NgayTra="20250325143000")],
+    "nhiemvu_nhiem_vu": [_task("T1", "UBND quận Ba Đình", "31/03/2025", "02/04/2025"),
+                         _task("T2", "Sở Tư pháp", "01/03/2025")],  # a name in no directory: unresolved_units
+    "donthu_dm_co_quan": [{"id": 1, "ten": "Sở Nội vụ", "ma_dinh_danh": NOI_VU}],
+    "donthu_don_thu": [_petition(1, "2025-03-01", "2025-03-20")],
+    "donthu_tiep_cong_dan": [{"id": 1, "co_quan_id": 1, "ngay_tiep": "2025-03-05", "vai_tro_chu_tri": "THU_TRUONG",
+                              "hinh_thuc": "DINH_KY", "so_luot": 3, "updated_at": "2025-04-01 09:00:00",
+                              "da_xoa": False}],
+}
+
+
+def build_state(path: Path, as_of: date = AS_OF) -> dict[str, int]:
+    """A state file at `path` holding the records and every model built (closed again); returns the row counts."""
+    with StateStore(path) as store:
+        for table, records in RECORDS.items():
+            load_raw(store.con, table, records)
+        return build_all(store.con, as_of)
