@@ -26,9 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                                "`cchc simulate --help` for its commands")
     simulate.add_argument("arguments", nargs=argparse.REMAINDER)
     simulate.set_defaults(func=_simulate)
-    check = sub.add_parser("check-sources", add_help=False,
-                           help="start the simulated city and show that all five systems answer")
-    check.add_argument("arguments", nargs=argparse.REMAINDER)
+    check = sub.add_parser("check-sources", help="replaced by `cchc doctor`")
     check.set_defaults(func=_check_sources)
     refresh = sub.add_parser("refresh", help="run the whole pipeline once, in process (what the schedule runs); "
                                              "with no source configured, on the built-in simulated city")
@@ -54,6 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     sql = sub.add_parser("sql", help="a read-only SQL shell on the published warehouse")
     sql.add_argument("-c", "--command", default=None, help="run one statement and exit")
     sql.set_defaults(func=_sql)
+    doctor = sub.add_parser("doctor", help="check what is configured: gateway token and endpoints, source database, "
+                                           "warehouse folder, state, Dagster instance (with no source configured, "
+                                           "on the built-in simulated city); exits 1 when a check failed")
+    doctor.set_defaults(func=_doctor)
+    rejects = sub.add_parser("rejects", help="the records the sources sent that failed validation, from the "
+                                             "pipeline state (never their content)")
+    rejects.add_argument("--system", help="one system only")
+    rejects.add_argument("--since", help="last seen on or after this local day (YYYY-MM-DD)")
+    rejects.add_argument("--until", help="last seen on or before this local day (YYYY-MM-DD)")
+    rejects.add_argument("--limit", type=int, help="at most N rows (default 50 on the terminal, all with --csv)")
+    rejects.add_argument("--csv", metavar="FILE", help="write CSV to FILE (- for standard output)")
+    rejects.add_argument("--summary", action="store_true", help="count by system and the field each reason names")
+    rejects.set_defaults(func=_rejects)
     return parser
 
 
@@ -64,9 +75,9 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _check_sources(args: argparse.Namespace) -> int:
-    from cchc.check_sources import run_check
-
-    return run_check(args.arguments)
+    print("cchc check-sources is replaced by `cchc doctor`, which checks the configured sources (or, with none "
+          "configured, the built-in simulated city); running it now.", file=sys.stderr, flush=True)
+    return _doctor(args)
 
 
 def _refresh(args: argparse.Namespace) -> int:
@@ -125,6 +136,18 @@ def _version() -> str:
                f"DuckDB {metadata.version('duckdb')})"
     except metadata.PackageNotFoundError:
         return "cchc (not installed)"
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from cchc.doctor import run_doctor
+
+    return run_doctor()
+
+
+def _rejects(args: argparse.Namespace) -> int:
+    from cchc.rejects import run_rejects
+
+    return run_rejects(args)
 
 
 def main(argv: list[str] | None = None) -> int:
