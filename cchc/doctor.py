@@ -38,7 +38,6 @@ from sqlalchemy import func, inspect, select, table, text
 from sqlalchemy.engine import Connection, make_url
 
 from cchc.rejects import LOCKED, Unreadable, reading_state
-from cchc.ui import PROJECT
 from connectors.database import DatabaseReader, selected_columns
 from connectors.http import GATEWAY, GIVE_UP_HINTS, TOKEN_PATH, GatewayClient, GatewayResponse
 from connectors.paging import Endpoint, endpoint_of, iter_pages
@@ -46,6 +45,7 @@ from core.errors import AuthError, ConfigError, PipelineError, SourceError
 from core.settings import Settings, database_display, gateway_display
 from core.timezone import ICT
 from models import validate_record
+from pipelines.instance import PROJECT
 from sources import SYSTEMS, Database, GatewayEndpoint, System
 from storage.migrations import SCHEMA_VERSION
 
@@ -568,7 +568,7 @@ DAGSTER_TODO = ("Check DAGSTER_HOME and its dagster.yaml (the project's is dagst
 def check_dagster() -> list[Line]:
     """The instance `cchc ui` and the daemon use: its dagster.yaml loads, its runs can be read."""
     what = "dagster instance"
-    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT / "dagster_home")  # as cchc.ui.dagster_home(), not created
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT / "dagster_home")  # as pipelines.instance.dagster_home(), not created
     if not home.is_dir():
         return [Line("fail", what, f"{home} does not exist", "Create it with a dagster.yaml (copy the project's "
                                                              "dagster_home/dagster.yaml), or unset DAGSTER_HOME")]
