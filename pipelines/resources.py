@@ -48,8 +48,8 @@ class CitySources(dg.ConfigurableResource):
                 "another refresh is running on this warehouse; waiting for it to finish")):
             raise StateLocked(f"another refresh kept {self._settings.warehouse.parent} busy for "
                               f"{self.wait_for_other_refresh:.0f} s", "see `cchc ui` for the run; stop it if it hangs")
-        if context.instance is not None and context.run_id:
-            release_dead_runs(context.instance, context.run_id)
+        if context.instance is not None and context.run is not None:
+            release_dead_runs(context.instance, context.run.run_id)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._refresh_lock is not None:
