@@ -7,7 +7,7 @@ Starts the simulator (its own process, with the Inspectorate database) and measu
 process with its peak RSS read from the kernel: our full first refresh; a nightly incremental refresh
 after the simulator applies one day of updates; the marts rebuild alone; and dlt's rest_api source
 loading the same four gateway endpoints into DuckDB (install the `bench` extra:
-`.venv/bin/pip install -e '.[bench]'`). Results: benchmarks/results/run-<scale>.json and .md.
+`./dev install --bench`). Results: benchmarks/results/run-<scale>.json and .md.
 """
 
 from __future__ import annotations
