@@ -10,6 +10,13 @@ What is retried, and how (spec/sources.md, "The gateway"):
 Not retried: `invalid_client` at `/token` (`AuthError`), 400, 404 and other 4xx (`SourceError`).
 After `max_attempts` one `SourceError` names the system, the path and what to do.
 
+A host that is not there (connection refused, a name that does not resolve, no route to it) is not
+waited for like a busy one: `absent_attempts` tries (3, within about 7 s, to ride out a restart),
+then one `SourceError` naming CCHC_LGSP_URL and the address. The finding is kept in a breaker per
+host (`HostBreakers`, shared by every client of the process): later calls to that host, the other
+systems' syncs included, fail at once with the same line until the cool-down ends (60 s) or the host
+answers again.
+
 Nothing here ever shows the client secret, a token, or a query string: not in exceptions (raised
 `from None`, so the text of requests' own exceptions, which holds the full URL, is not chained),
 not in log lines, not in the client's repr.
@@ -17,8 +24,10 @@ not in log lines, not in the client's repr.
 
 from __future__ import annotations
 
+import errno
 import logging
 import math
+import socket
 import threading
 import time
 from collections import Counter
@@ -36,6 +45,7 @@ from requests.auth import AuthBase, HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 from requests.utils import parse_header_links
 from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity.stop import stop_base
 from tenacity.wait import wait_base, wait_exponential, wait_random
 
 from core.errors import AuthError, SourceError
@@ -69,6 +79,22 @@ REFUSED_HINT = "The gateway refused the request; this is a bug or a contract cha
 REDIRECT_HINT = ("The gateway redirects elsewhere (redirects are not followed, so the token stays with it): "
                  "set CCHC_LGSP_URL to the address it redirects to")
 
+# A host that is not there: a few quick tries, then the breaker (see the module docstring).
+ABSENT_ATTEMPTS = 3
+ABSENT_WAITS = (2.0, 5.0)  # seconds before the 2nd and the 3rd try
+ABSENT_WINDOW = 10.0  # never more than this from the first refusal to giving up
+BREAKER_COOL_DOWN = 60.0  # seconds a host found not there is not tried again
+# What was found, by kind of absence: (what the line says after "the gateway at <address>", what to do).
+ABSENCE = {
+    "refused": ("refused the connection", "Check CCHC_LGSP_URL and that the LGSP is up"),
+    "unresolved": ("cannot be found: its host name {host} does not resolve",
+                   "Check the host name in CCHC_LGSP_URL and this server's DNS"),
+    "unreachable": ("cannot be reached: {why}",
+                    "Check CCHC_LGSP_URL and the network route to the LGSP (firewall, VPN)"),
+}
+UNREACHABLE_ERRNOS = {errno.ENETUNREACH: "the network is unreachable", errno.EHOSTUNREACH: "no route to the host",
+                      errno.EHOSTDOWN: "the host is down", errno.ENETDOWN: "the network is down"}
+
 
 class Transient(Exception):
     """Raised by a `check` on a 200 body that is really a failure: the call is retried like a 5xx.
@@ -80,12 +106,68 @@ class Transient(Exception):
 class _Retry(Exception):
     """One failed attempt that may succeed when tried again; never leaves this module."""
 
-    def __init__(self, kind: str, problem: str, status: int | None = None, retry_after: float | None = None):
+    def __init__(self, kind: str, problem: str, status: int | None = None, retry_after: float | None = None,
+                 absence: str | None = None):
         super().__init__(problem)
         self.kind = kind
         self.problem = problem
         self.status = status
         self.retry_after = retry_after
+        self.absence = absence  # the gateway is not there: "the gateway at <address> …" (kind "absent")
+
+
+Origin = tuple[str, str, int | None]
+"""(scheme, host, port) of a gateway, lower-case: the key of its breaker."""
+
+
+@dataclass(frozen=True)
+class HostDown:
+    """A gateway host found not there: the line to repeat, and when it was found."""
+
+    problem: str  # "the gateway at http://10.0.0.5:8443 refused the connection"
+    hint: str
+    attempts: int
+    seconds: float  # from the first try to giving up
+    found_at: float  # time.monotonic()
+
+
+class HostBreakers:
+    """One breaker per gateway host (scheme, host, port), shared by the clients of a process.
+
+    Open (`down` returns the finding) from the moment a client gives up on a host that is not there
+    until `cool_down` seconds later or until any client gets an answer from that host.
+    """
+
+    def __init__(self, cool_down: float = BREAKER_COOL_DOWN, clock: Callable[[], float] = time.monotonic):
+        self.cool_down = cool_down
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._down: dict[Origin, HostDown] = {}
+
+    def down(self, origin: Origin) -> HostDown | None:
+        with self._lock:
+            found = self._down.get(origin)
+            if found is not None and self.clock() - found.found_at >= self.cool_down:
+                del self._down[origin]  # cooled down: the next call tries the host again
+                return None
+            return found
+
+    def trip(self, origin: Origin, found: HostDown) -> None:
+        with self._lock:
+            self._down[origin] = found
+
+    def answered(self, origin: Origin) -> bool:
+        """The host answered (any HTTP status): it is there. True when its breaker was open."""
+        with self._lock:
+            return self._down.pop(origin, None) is not None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._down.clear()
+
+
+BREAKERS = HostBreakers()
+"""The process's breakers: every `GatewayClient` uses them unless given others."""
 
 
 @dataclass
@@ -115,19 +197,44 @@ class _CallState:
     """What one call remembers across its attempts."""
 
     token_refused_last: bool = False  # the previous answer was 401: the next one is not forgiven
+    attempt_began: float = 0.0  # time.monotonic() at the start of the current attempt
+    absent_in_a_row: int = 0  # attempts in a row that found the host not there
+    absent_since: float = 0.0  # start of the first of them
+
+
+class _StopWhenAbsent(stop_base):
+    """Stop after `attempts` tries in a row that found the host not there, or when the next wait would
+    end past `window` seconds after the first of them."""
+
+    def __init__(self, state: _CallState, attempts: int, waits: tuple[float, ...], window: float):
+        self.state, self.attempts, self.waits, self.window = state, attempts, waits, window
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        state = self.state
+        if not state.absent_in_a_row:
+            return False
+        next_wait = self.waits[min(state.absent_in_a_row - 1, len(self.waits) - 1)]
+        return (state.absent_in_a_row >= self.attempts
+                or time.monotonic() + next_wait - state.absent_since > self.window)
 
 
 class _WaitRetryAfterOrBackoff(wait_base):
-    """Honour the server's Retry-After (capped); otherwise exponential backoff with jitter."""
+    """Honour the server's Retry-After (capped); a host not there: the short fixed waits; otherwise
+    exponential backoff with jitter."""
 
-    def __init__(self, backoff: wait_base, cap: float):
+    def __init__(self, backoff: wait_base, cap: float, state: _CallState | None = None,
+                 absent_waits: tuple[float, ...] = ABSENT_WAITS):
         self.backoff = backoff
         self.cap = cap
+        self.state = state
+        self.absent_waits = absent_waits
 
     def __call__(self, retry_state: RetryCallState) -> float:
         failure = retry_state.outcome.exception() if retry_state.outcome else None
         if isinstance(failure, _Retry) and failure.retry_after is not None:
             return min(failure.retry_after, self.cap)
+        if isinstance(failure, _Retry) and failure.kind == "absent" and self.state and self.state.absent_in_a_row:
+            return self.absent_waits[min(self.state.absent_in_a_row - 1, len(self.absent_waits) - 1)]
         return self.backoff(retry_state)
 
 
@@ -137,11 +244,15 @@ class GatewayClient:
     def __init__(self, base_url: str, client_id: str, client_secret: Secret, *,
                  timeout: tuple[float, float] = (5.0, 60.0), max_attempts: int = 8,
                  max_retry_after: float = 60.0, backoff_initial: float = 0.5, backoff_max: float = 30.0,
+                 absent_attempts: int = ABSENT_ATTEMPTS, absent_waits: tuple[float, ...] = ABSENT_WAITS,
+                 absent_window: float = ABSENT_WINDOW, breakers: HostBreakers | None = None,
                  session: requests.Session | None = None):
         if not isinstance(client_secret, Secret):
             raise TypeError("client_secret must be a Secret, so that it cannot be printed")
-        if max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
+        if max_attempts < 1 or absent_attempts < 1:
+            raise ValueError("max_attempts and absent_attempts must be at least 1")
+        if not absent_waits:
+            raise ValueError("absent_waits must hold at least one wait")
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
         self._secret = client_secret
@@ -150,6 +261,10 @@ class GatewayClient:
         self.max_retry_after = max_retry_after
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
+        self.absent_attempts = absent_attempts
+        self.absent_waits = tuple(absent_waits)
+        self.absent_window = absent_window
+        self.breakers = BREAKERS if breakers is None else breakers
         self._own_session = session is None
         self.session = session or requests.Session()
         self.stats: Counter[str] = Counter()
@@ -161,6 +276,7 @@ class GatewayClient:
         self._origin = (base.scheme.lower(), base.hostname.lower() if base.hostname else "",
                         base.port or _default_port(base.scheme))
         self._base_path = base.path.rstrip("/")
+        self.address = _address(*self._origin)  # scheme://host:port: no credentials, path or query
 
     # --- public ----------------------------------------------------------------------------------
 
@@ -206,16 +322,20 @@ class GatewayClient:
               check: Callable[[Any], None] | None) -> GatewayResponse:
         state = _CallState()
         retrying = Retrying(
-            stop=stop_after_attempt(self.max_attempts),
-            wait=_WaitRetryAfterOrBackoff(self._backoff(), self.max_retry_after),
+            stop=(stop_after_attempt(self.max_attempts)
+                  | _StopWhenAbsent(state, self.absent_attempts, self.absent_waits, self.absent_window)),
+            wait=_WaitRetryAfterOrBackoff(self._backoff(), self.max_retry_after, state, self.absent_waits),
             retry=retry_if_exception_type(_Retry),
-            before_sleep=lambda retry_state: self._log_retry(system, path, retry_state),
+            before_sleep=lambda retry_state: self._log_retry(system, path, retry_state, state),
         )
         try:
             return retrying(self._attempt, system, path, url, params, check, state)
         except RetryError as gave_up:
             attempt = gave_up.last_attempt
-            raise self._give_up(system, path, attempt.exception(), attempt.attempt_number) from None
+            failure = attempt.exception()
+            if isinstance(failure, _Retry) and failure.kind == "absent":
+                raise self._host_not_there(system, path, failure, attempt.attempt_number, state) from None
+            raise self._give_up(system, path, failure, attempt.attempt_number) from None
 
     def _backoff(self) -> wait_base:
         """Exponential backoff with jitter (what `wait_exponential_jitter(initial=…)` does; its
@@ -226,6 +346,21 @@ class GatewayClient:
 
     def _attempt(self, system: str, path: str, url: str, params: dict | None,
                  check: Callable[[Any], None] | None, state: _CallState) -> GatewayResponse:
+        state.attempt_began = time.monotonic()
+        self._fail_if_known_down(system, path)
+        try:
+            return self._exchange(system, path, url, params, check, state)
+        except _Retry as failure:
+            if failure.kind != "absent":
+                state.absent_in_a_row = 0
+            elif not state.absent_in_a_row:
+                state.absent_in_a_row, state.absent_since = 1, state.attempt_began
+            else:
+                state.absent_in_a_row += 1
+            raise
+
+    def _exchange(self, system: str, path: str, url: str, params: dict | None,
+                  check: Callable[[Any], None] | None, state: _CallState) -> GatewayResponse:
         token = self._bearer()
         response = self._send(system, path, url, params, token)
         if response.status_code == 401 and not state.token_refused_last:
@@ -277,14 +412,44 @@ class GatewayClient:
         return SourceError(system, f"no good answer after {attempts} attempts (last: {problem})",
                            GIVE_UP_HINTS[kind], path=path, status=status, attempts=attempts)
 
-    def _log_retry(self, system: str, path: str, retry_state: RetryCallState) -> None:
+    # --- a host that is not there ----------------------------------------------------------------
+
+    def _fail_if_known_down(self, system: str, path: str) -> None:
+        """Fail at once, without a request, while the breaker of this client's host is open."""
+        found = self.breakers.down(self._origin)
+        if found is None:
+            return
+        self._count("host_down")
+        age = self.breakers.clock() - found.found_at
+        left = math.ceil(max(0.0, self.breakers.cool_down - age))
+        raise SourceError(system, f"{found.problem} (found down {_secs(age)} s ago after {found.attempts} attempts "
+                                  f"in {_secs(found.seconds)} s; not tried again for another {left} s)",
+                          found.hint, path=path, attempts=0)
+
+    def _host_not_there(self, system: str, path: str, failure: _Retry, attempts: int,
+                        state: _CallState) -> SourceError:
+        """Give up on a host that is not there, and open its breaker for every client of the process."""
+        seconds = time.monotonic() - state.absent_since
+        tries = state.absent_in_a_row
+        hint = ABSENCE[(failure.absence or "refused").partition(":")[0]][1]
+        problem = failure.problem
+        self.breakers.trip(self._origin, HostDown(problem, hint, tries, seconds, self.breakers.clock()))
+        log.error("%s %s: %s after %d attempts in %.1f s; every call to it fails at once for the next %.0f s",
+                  system, path, problem, tries, seconds, self.breakers.cool_down)
+        return SourceError(system, f"{problem} ({tries} attempts in {_secs(seconds)} s)", hint, path=path,
+                           attempts=attempts)
+
+    def _log_retry(self, system: str, path: str, retry_state: RetryCallState, state: _CallState) -> None:
         self._count("retries")
         failure = retry_state.outcome.exception() if retry_state.outcome else None
         problem = failure.problem if isinstance(failure, _Retry) else type(failure).__name__
         wait = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        at_most = self.max_attempts
+        if isinstance(failure, _Retry) and failure.kind == "absent":
+            at_most = min(at_most, retry_state.attempt_number - state.absent_in_a_row + self.absent_attempts)
         # the problem names the HTTP status when there was one; never headers, query strings or bodies
         log.warning("%s %s: %s; attempt %d of %d failed, retrying in %.2f s", system, path, problem,
-                    retry_state.attempt_number, self.max_attempts, wait)
+                    retry_state.attempt_number, at_most, wait)
 
     # --- sending ---------------------------------------------------------------------------------
 
@@ -298,18 +463,27 @@ class GatewayClient:
         stage = " at the token endpoint" if path == TOKEN_PATH else ""
         try:
             # no redirects: the Authorization header must never follow a redirect elsewhere
-            return self.session.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+            response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
         except requests.Timeout:
             self._count("timeouts")
             raise _Retry("timeout", f"no answer in time{stage}") from None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError) as failure:
+            absence = _absence(failure)
+            if absence is not None:
+                self._count("absent")
+                kind, _, why = absence.partition(":")
+                problem = f"the gateway at {self.address} " + ABSENCE[kind][0].format(host=self._origin[1], why=why)
+                raise _Retry("absent", problem, absence=absence) from None
             self._count("dropped")
             what = "the gateway could not be reached" if _unreachable(failure) else "the connection was dropped"
             raise _Retry("connection", what + stage) from None
         except requests.RequestException:
             raise SourceError(system, "the request could not be sent",
                               "Check CCHC_LGSP_URL: it must be an http:// or https:// URL", path=path) from None
+        if self.breakers.answered(self._origin):
+            log.info("the gateway at %s answers again", self.address)
+        return response
 
     # --- the token -------------------------------------------------------------------------------
 
@@ -405,6 +579,48 @@ def _retry_after(text: str | None) -> float | None:
     if not math.isfinite(seconds):  # NaN or infinity: garbled
         return None
     return max(0.0, seconds)
+
+
+def _causes(failure: BaseException):
+    """The failure and everything it wraps: urllib3's `reason`, exception arguments, causes, contexts."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [failure]
+    while todo:
+        error = todo.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        yield error
+        wrapped = [getattr(error, "reason", None), error.__cause__, error.__context__, *error.args]
+        todo.extend(e for e in wrapped if isinstance(e, BaseException))
+
+
+def _absence(failure: requests.RequestException) -> str | None:
+    """Why no connection could be made when the host is not there: "refused", "unresolved" or
+    "unreachable:<why>"; None for anything else (a timeout, a connection dropped mid-answer, a proxy)."""
+    if isinstance(failure, requests.exceptions.ProxyError):
+        return None  # the proxy, not the gateway, failed: retried as before
+    causes = list(_causes(failure))
+    if not any(isinstance(e, urllib3.exceptions.NewConnectionError) for e in causes):
+        return None  # the connection was made: whatever happened next may pass
+    for error in causes:
+        if isinstance(error, urllib3.exceptions.NameResolutionError | socket.gaierror):
+            return "unresolved"
+        if isinstance(error, ConnectionRefusedError):
+            return "refused"
+        if isinstance(error, OSError) and error.errno in UNREACHABLE_ERRNOS:
+            return f"unreachable:{UNREACHABLE_ERRNOS[error.errno]}"
+    return None
+
+
+def _address(scheme: str, host: str, port: int | None) -> str:
+    """scheme://host:port of a gateway (an IPv6 host in brackets), as the lines about its host show it."""
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" + (f":{port}" if port else "")
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}"
 
 
 def _unreachable(failure: Exception) -> bool:

@@ -3,6 +3,9 @@
 Secrets are wrapped so that no repr, log line or exception can show them. Every variable is checked
 here, with one line naming it (never its value) when it is wrong.
 
+The failure e-mail (`CCHC_ALERT_*`) is optional: without CCHC_ALERT_SMTP_HOST there is none; with it,
+the sender and recipients are required.
+
 The sources are all configured or none: with none, `cchc refresh` runs the demo on the simulated
 city (which then configures them itself, and says so with `CCHC_SIMULATED_CITY`); with some but
 not all, nothing runs, so that simulated records never mix with real ones.
@@ -73,6 +76,24 @@ def gateway_display(url: str) -> str:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """Where the e-mail about a failed refresh goes, and through which SMTP server."""
+
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: Secret | None = field(repr=False)
+    starttls: bool  # upgrade the connection with STARTTLS (port 465: TLS from the start instead)
+    sender: str
+    recipients: tuple[str, ...]
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> AlertSettings | None:
+        """The alert variables alone (None when no e-mail is configured), e.g. when another variable is wrong."""
+        return _alert_settings(_reader(env, dotenv_path))
+
+
+@dataclass(frozen=True)
 class Settings:
     lgsp_url: str | None
     client_id: str | None
@@ -86,6 +107,7 @@ class Settings:
     sim_seed: int | None = None  # the demo city's seed and scale (None: the simulator's defaults)
     sim_scale: float | None = None
     sim_faults: str | None = None  # the demo city's fault rates, in the simulator's --faults syntax
+    alert: AlertSettings | None = None  # the e-mail about a failed refresh (None: no e-mail)
 
     @property
     def state_path(self) -> Path:
@@ -119,13 +141,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> Settings:
         """Read the variables; the process environment wins over `.env`."""
-        values = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None} if Path(dotenv_path).is_file() else {}
-        values.update(os.environ if env is None else env)
-
-        def get(name: str) -> str | None:
-            value = values.get(name)
-            return value.strip() if value and value.strip() else None
-
+        get = _reader(env, dotenv_path)
         present = [name for name in SOURCE_VARIABLES if get(name) is not None]
         if present and len(present) < len(SOURCE_VARIABLES):
             missing = [name for name in SOURCE_VARIABLES if name not in present]
@@ -156,7 +172,73 @@ class Settings:
             sim_seed=_int(get("CCHC_SIM_SEED"), "CCHC_SIM_SEED", None, 0, 2**31 - 1, ""),
             sim_scale=_float(get("CCHC_SIM_SCALE"), "CCHC_SIM_SCALE", 0.0001, 2.0),
             sim_faults=get("CCHC_SIM_FAULTS"),
+            alert=_alert_settings(get),
         )
+
+
+def _reader(env: dict[str, str] | None, dotenv_path: str | Path):
+    """`get(name)`: a variable's value, stripped, or None when unset or blank; the environment wins over `.env`."""
+    values = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None} if Path(dotenv_path).is_file() else {}
+    values.update(os.environ if env is None else env)
+
+    def get(name: str) -> str | None:
+        value = values.get(name)
+        return value.strip() if value and value.strip() else None
+
+    return get
+
+
+def _alert_settings(get) -> AlertSettings | None:
+    host = get("CCHC_ALERT_SMTP_HOST")
+    if host is None:
+        return None
+    missing = [name for name in ("CCHC_ALERT_FROM", "CCHC_ALERT_TO") if get(name) is None]
+    if missing:
+        raise ConfigError(", ".join(missing), f"{'is' if len(missing) == 1 else 'are'} not set while "
+                          "CCHC_ALERT_SMTP_HOST is", "set the sender and the recipients of the failure e-mail, "
+                          "or unset CCHC_ALERT_SMTP_HOST for no e-mail")
+    if "://" in host or "/" in host or any(c.isspace() for c in host):
+        raise ConfigError("CCHC_ALERT_SMTP_HOST", "is not a host name",
+                          "set the SMTP server's name or address alone, e.g. smtp.hanoi.gov.vn (the port goes "
+                          "in CCHC_ALERT_SMTP_PORT)")
+    user, password = get("CCHC_ALERT_SMTP_USER"), get("CCHC_ALERT_SMTP_PASSWORD")
+    if (user is None) != (password is None):
+        unset, other = (("CCHC_ALERT_SMTP_PASSWORD", "CCHC_ALERT_SMTP_USER") if password is None
+                        else ("CCHC_ALERT_SMTP_USER", "CCHC_ALERT_SMTP_PASSWORD"))
+        raise ConfigError(unset, f"is not set while {other} is", "set both to log in to the SMTP server, or neither")
+    recipients = tuple(part.strip() for part in get("CCHC_ALERT_TO").split(",") if part.strip())
+    for name, addresses in (("CCHC_ALERT_FROM", (get("CCHC_ALERT_FROM"),)), ("CCHC_ALERT_TO", recipients)):
+        if not addresses or not all(_is_address(a) for a in addresses):
+            raise ConfigError(name, "is not a list of e-mail addresses" if name == "CCHC_ALERT_TO"
+                              else "is not an e-mail address", "write plain addresses such as "
+                              "thanhtra@hanoi.gov.vn, separated by commas")
+    return AlertSettings(
+        smtp_host=host,
+        smtp_port=_int(get("CCHC_ALERT_SMTP_PORT"), "CCHC_ALERT_SMTP_PORT", 587, 1, 65535, ""),
+        smtp_user=user,
+        smtp_password=Secret(password) if password else None,
+        starttls=_bool(get("CCHC_ALERT_SMTP_STARTTLS"), "CCHC_ALERT_SMTP_STARTTLS", True),
+        sender=get("CCHC_ALERT_FROM"),
+        recipients=recipients,
+    )
+
+
+def _is_address(text: str) -> bool:
+    """A plain address: one @, something on each side, no spaces, angle brackets or line breaks."""
+    local, at, domain = text.rpartition("@")
+    return bool(at and local and domain and "@" not in local
+                and not any(c.isspace() or c in "<>,;\"" for c in text))
+
+
+def _bool(text: str | None, name: str, default: bool) -> bool:
+    if text is None:
+        return default
+    value = text.lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(name, "is not true or false", "write true or false")
 
 
 def _date(text: str | None, name: str, default: date) -> date:

@@ -9,6 +9,7 @@ import dagster as dg
 
 from core.errors import PipelineError
 from core.settings import Settings
+from pipelines.alerts import send_failure_alert
 from pipelines.definitions import defs
 from pipelines.failures import interrupted, run_failures
 from pipelines.health import publish_failure_health
@@ -47,6 +48,8 @@ def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None 
             if publish_failure_health(settings):
                 print("  published      marts.source_health updated with the failure; other marts unchanged",
                       file=out)
+        if not ok and send_failure_alert(settings, failures, result.run_id):
+            print("  alert          e-mail sent to " + ", ".join(settings.alert.recipients), file=out)
         return 0 if ok else 1
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from connectors.http import BREAKERS
 from simulator.faults import FaultConfig
 from simulator.server import Credentials, Gateway, SimulatorServer
 from simulator.world import World, WorldConfig
@@ -30,6 +31,15 @@ def test_dagster_home(tmp_path_factory):
         os.environ.pop("DAGSTER_HOME", None)
     else:
         os.environ["DAGSTER_HOME"] = previous
+
+
+@pytest.fixture(autouse=True)
+def fresh_gateway_breakers():
+    """A host found down by one test (a closed port) must not stay down for the next, whose server may get
+    the same port: the breakers live as long as the process, as they do in a refresh."""
+    BREAKERS.clear()
+    yield
+    BREAKERS.clear()
 
 
 # Spans 1 March 2025 (departments merged) and 1 July 2025 (district level ended).

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from conftest import serve
-from connectors.http import GatewayClient, Transient
+from connectors.http import GatewayClient, HostBreakers, Transient
 from connectors.paging import status_check
 from core.errors import AuthError, SourceError
 from core.settings import Secret
@@ -213,15 +213,18 @@ def test_the_token_endpoint_is_retried_like_any_call():
 
 
 def test_unreachable_gateway_is_one_error_with_a_hint_after_bounded_attempts():
-    client = fast_client(f"http://127.0.0.1:{closed_port()}/gw", max_attempts=3)
+    # a refused connection: the short tries of a host that is not there (tests/test_gateway_breaker.py)
+    port = closed_port()
+    client = fast_client(f"http://127.0.0.1:{port}/gw", max_attempts=8, absent_waits=(0.01,),
+                         breakers=HostBreakers())
     with pytest.raises(SourceError) as caught:
         client.get("motcua", "/motcua/v1/ho-so", {"TuNgay": "20250901000000", "SoLuong": 5})
     error, message = caught.value, str(caught.value)
     assert (error.system, error.path, error.attempts, error.status) == ("motcua", "/motcua/v1/ho-so", 3, None)
-    assert message.startswith("motcua /motcua/v1/ho-so: no good answer after 3 attempts (last: the gateway "
-                              "could not be reached")
+    assert message.startswith(f"motcua /motcua/v1/ho-so: the gateway at http://127.0.0.1:{port} refused the "
+                              "connection (3 attempts in ")
     assert "CCHC_LGSP_URL" in message and "?" not in message and "TuNgay" not in message
-    assert client.stats["dropped"] == 3 and client.stats["retries"] == 2
+    assert client.stats["absent"] == 3 and client.stats["retries"] == 2
 
 
 def test_every_fault_of_the_simulator_at_a_high_rate_is_absorbed(small_world):
