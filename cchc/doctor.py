@@ -39,7 +39,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from cchc.rejects import LOCKED, Unreadable, reading_state
 from connectors.database import DatabaseReader, selected_columns
-from connectors.http import GATEWAY, GIVE_UP_HINTS, TOKEN_PATH, GatewayClient, GatewayResponse
+from connectors.http import GatewayClient, GatewayResponse
 from connectors.paging import Endpoint, endpoint_of, iter_pages
 from core.errors import AuthError, ConfigError, PipelineError, SourceError
 from core.settings import Settings, database_display, gateway_display
@@ -292,19 +292,7 @@ PAGE_TODO = "The gateway did not answer in time: check the network; run again la
 
 
 def check_token(client: GatewayClient, settings: Settings) -> list[Line]:
-    # The client's own token request (POST /token, HTTP Basic, client_credentials), alone: the client
-    # has no public call that only fetches a token, so doctor asks it for the bearer it would send.
-    # Outside a call's retry loop a failed attempt surfaces as the client's internal retry signal
-    # (its `kind` and `problem`): it becomes the one-line error the loop would have raised.
-    try:
-        client._bearer()
-    except PipelineError:
-        raise
-    except Exception as exc:
-        kind, problem = getattr(exc, "kind", None), getattr(exc, "problem", None)
-        if kind in GIVE_UP_HINTS and problem:
-            raise SourceError(GATEWAY, problem, GIVE_UP_HINTS[kind], path=TOKEN_PATH) from None
-        raise
+    client.fetch_token()  # POST /token with the credentials, retried and reported like any call
     return [Line("ok", "gateway token", f"POST {gateway_display(settings.lgsp_url)}/token: the client credentials "
                                         "were accepted")]
 
@@ -380,7 +368,7 @@ def check_database(system: System, settings: Settings, limits: Limits) -> list[L
     problems, found = [], []
     with DatabaseReader(system, settings.donthu_db_url, connect_timeout=limits.db_connect) as reader:
         # the reader's own read-only transaction; a failure to connect becomes its one-line error
-        with reader._reading(system.tables[0].source_table) as conn:
+        with reader.reading(system.tables[0].source_table) as conn:
             inspector = inspect(conn)
             for raw in system.tables:
                 name = raw.source_table

@@ -149,7 +149,7 @@ class DatabaseReader:
         if raw.updated is None:
             raise ValueError(f"{table} is a snapshot: read it with read_all")
         statement = _window(raw, _local_naive(lo, "lo"), _local_naive(hi, "hi"))
-        with self._reading(table) as conn:
+        with self.reading(table) as conn:
             conn.execution_options(stream_results=True, yield_per=self.batch_size)
             with conn.execute(statement) as result:  # closes the server-side cursor, even when abandoned
                 for part in result.mappings().partitions(self.batch_size):
@@ -159,7 +159,7 @@ class DatabaseReader:
         """A whole snapshot table (the agency list: a few hundred rows), ordered by its key."""
         raw = self._declared(table)
         t = _table(raw)
-        with self._reading(table) as conn:
+        with self.reading(table) as conn:
             return [dict(row) for row in conn.execute(select(t).order_by(t.c[raw.key])).mappings()]
 
     def _declared(self, table: str) -> RawTable:
@@ -173,7 +173,7 @@ class DatabaseReader:
     def _connect(self) -> Iterator[Connection]:
         """A connection inside a read-only transaction: every read goes through here.
 
-        Raw: database errors propagate as SQLAlchemy raised them (see :meth:`_reading`).
+        Raw: database errors propagate as SQLAlchemy raised them (see :meth:`reading`).
         """
         with self._engine.connect() as conn, conn.begin():
             if self._read_only_sql:
@@ -181,7 +181,7 @@ class DatabaseReader:
             yield conn
 
     @contextmanager
-    def _reading(self, table: str) -> Iterator[Connection]:
+    def reading(self, table: str) -> Iterator[Connection]:
         """:meth:`_connect`, with any database failure turned into one :class:`SourceError`."""
         connected = False
         try:

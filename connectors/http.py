@@ -318,8 +318,15 @@ class GatewayClient:
 
     # --- the retry loop --------------------------------------------------------------------------
 
+    def fetch_token(self) -> None:
+        """Ask for an access token now (`cchc doctor`), retried and reported like any call."""
+        self._retried(GATEWAY, TOKEN_PATH, lambda state: self._bearer())
+
     def _call(self, system: str, path: str, url: str, params: dict | None,
               check: Callable[[Any], None] | None) -> GatewayResponse:
+        return self._retried(system, path, lambda state: self._exchange(system, path, url, params, check, state))
+
+    def _retried(self, system: str, path: str, exchange: Callable[[_CallState], Any]) -> Any:
         state = _CallState()
         retrying = Retrying(
             stop=(stop_after_attempt(self.max_attempts)
@@ -329,7 +336,7 @@ class GatewayClient:
             before_sleep=lambda retry_state: self._log_retry(system, path, retry_state, state),
         )
         try:
-            return retrying(self._attempt, system, path, url, params, check, state)
+            return retrying(self._attempt, system, path, exchange, state)
         except RetryError as gave_up:
             attempt = gave_up.last_attempt
             failure = attempt.exception()
@@ -344,12 +351,11 @@ class GatewayClient:
         return (wait_exponential(multiplier=self.backoff_initial, max=self.backoff_max)
                 + wait_random(0, min(self.backoff_initial, self.backoff_max)))
 
-    def _attempt(self, system: str, path: str, url: str, params: dict | None,
-                 check: Callable[[Any], None] | None, state: _CallState) -> GatewayResponse:
+    def _attempt(self, system: str, path: str, exchange: Callable[[_CallState], Any], state: _CallState) -> Any:
         state.attempt_began = time.monotonic()
         self._fail_if_known_down(system, path)
         try:
-            return self._exchange(system, path, url, params, check, state)
+            return exchange(state)
         except _Retry as failure:
             if failure.kind != "absent":
                 state.absent_in_a_row = 0
@@ -436,7 +442,8 @@ class GatewayClient:
         self.breakers.trip(self._origin, HostDown(problem, hint, tries, seconds, self.breakers.clock()))
         log.error("%s %s: %s after %d attempts in %.1f s; every call to it fails at once for the next %.0f s",
                   system, path, problem, tries, seconds, self.breakers.cool_down)
-        return SourceError(system, f"{problem} ({tries} attempts in {_secs(seconds)} s)", hint, path=path,
+        attempts_text = f"{tries} attempt{'s' if tries != 1 else ''}"
+        return SourceError(system, f"{problem} ({attempts_text} in {_secs(seconds)} s)", hint, path=path,
                            attempts=attempts)
 
     def _log_retry(self, system: str, path: str, retry_state: RetryCallState, state: _CallState) -> None:

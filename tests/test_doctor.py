@@ -103,7 +103,7 @@ def test_a_dead_gateway_is_a_cross_on_the_token_line_within_seconds(place, monke
     code, out, took = doctor()
     assert code == 1 and took < 30, out
     token = line(out, "gateway token")
-    assert token.startswith("✗ ") and "could not be reached" in token and "→ " in token
+    assert token.startswith("✗ ") and "refused the connection" in token and "CCHC_LGSP_URL" in token and "→ " in token
     for system in GATEWAY_SYSTEMS:
         assert line(out, system.name).startswith("– ") and "not asked (no token)" in line(out, system.name)
     for what in (f"{DATABASE.name} database", "warehouse folder", "published file", "pipeline state",
