@@ -15,6 +15,8 @@ from models import DonVi, HoSo, KyBaoCao, NhiemVu, VanBan, validate_record
 from simulator.server import Credentials
 from simulator.timeutil import ICT, UTC
 
+pytestmark = pytest.mark.e2e  # the simulated city served and walked whole
+
 MODELS = {"qlvb": VanBan, "baocao": KyBaoCao, "motcua": HoSo, "nhiemvu": NhiemVu}
 
 

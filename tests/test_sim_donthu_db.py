@@ -16,6 +16,8 @@ from simulator.donthu_db import DonThuDatabase, metadata
 from simulator.personal import donthu_columns
 from simulator.timeutil import DAY
 
+pytestmark = pytest.mark.e2e  # the simulated city served and walked whole
+
 MODELS = {"dm_co_quan": CoQuan, "don_thu": DonThu, "tiep_cong_dan": TiepCongDan}
 
 
