@@ -19,6 +19,7 @@ are shown without credentials, and every line is scrubbed of the configured secr
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import shutil
@@ -191,6 +192,7 @@ def _secrets(settings: Settings | None) -> list[str]:
 def run_doctor(out=None, limits: Limits | None = None) -> int:
     """The `cchc doctor` command: 0 when every check passed (warnings allowed), 1 when one failed."""
     out = out or sys.stdout
+    logging.getLogger("cchc").addHandler(logging.NullHandler())  # each check's line says it; no stray log lines
     limits = limits or Limits()
     began = time.monotonic()
     report = Report(out, _secrets(None))

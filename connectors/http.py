@@ -440,9 +440,9 @@ class GatewayClient:
         hint = ABSENCE[(failure.absence or "refused").partition(":")[0]][1]
         problem = failure.problem
         self.breakers.trip(self._origin, HostDown(problem, hint, tries, seconds, self.breakers.clock()))
-        log.error("%s %s: %s after %d attempts in %.1f s; every call to it fails at once for the next %.0f s",
-                  system, path, problem, tries, seconds, self.breakers.cool_down)
         attempts_text = f"{tries} attempt{'s' if tries != 1 else ''}"
+        log.error("%s %s: %s after %s in %.1f s; every call to it fails at once for the next %.0f s",
+                  system, path, problem, attempts_text, seconds, self.breakers.cool_down)
         return SourceError(system, f"{problem} ({attempts_text} in {_secs(seconds)} s)", hint, path=path,
                            attempts=attempts)
 

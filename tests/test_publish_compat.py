@@ -50,9 +50,9 @@ print(json.dumps(out))
 """
 
 
-def _pip(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    """The project's own pip (the environments under test get none: faster to create)."""
-    return subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
+def _pip(python: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """The pip of the environment under test (the project's own has none: uv installs it)."""
+    return subprocess.run([str(python), "-m", "pip", "--disable-pip-version-check", *args],
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -69,12 +69,11 @@ def _venv(root: Path, series: str, requirement: str) -> Path:
     if stamp.is_file() and stamp.read_text() == requirement and python.exists():
         return python
     shutil.rmtree(folder, ignore_errors=True)  # absent, or left half-built by an interrupted run
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, capture_output=True,
-                   timeout=300)
-    installed = _pip("--python", str(python), "install", "--quiet", "--retries", "2", "--timeout", "30", requirement)
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, capture_output=True, timeout=300)
+    installed = _pip(python, "install", "--quiet", "--retries", "2", "--timeout", "30", requirement)
     if installed.returncode != 0:
+        probe = _pip(python, "index", "versions", "duckdb", "--retries", "1", "--timeout", "15", timeout=120)
         shutil.rmtree(folder, ignore_errors=True)
-        probe = _pip("index", "versions", "duckdb", "--retries", "1", "--timeout", "15", timeout=120)
         if probe.returncode != 0:
             said = (probe.stderr or probe.stdout).strip().splitlines() or ["no answer"]
             _unavailable(f"the package index is unreachable, so {requirement} cannot be installed to check "
