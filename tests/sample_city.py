@@ -13,50 +13,13 @@ from datetime import date
 from pathlib import Path
 
 from marts_support import DIRECTORY, load_raw
+from records import doc, dossier, obligation, outgoing
 
 from storage.sqlmodels import build_all
 from storage.state import StateStore
 
 AS_OF = date(2025, 4, 10)
-BA_DINH = "000.00.12.H26"
 NOI_VU = "000.00.01.H26"
-
-
-def _document(id_: str, **overrides) -> dict:
-    """An incoming qlvb document of Ba Đình, due 22/03/2025, done 20/03."""
-    raw = {"id": id_, "chieu": "DEN", "so_ky_hieu": "1234/UBND-KSTTHC", "ma_loai": "CV",
-           "trich_yeu": "V/v đôn đốc cải cách hành chính", "ma_don_vi": BA_DINH, "ma_don_vi_lien_quan": "000.00.00.H26",
-           "ngay_ky": "2025-03-14", "thoi_diem": "2025-03-15T08:30:00+07:00", "do_mat": "THUONG", "do_khan": "KHAN",
-           "hinh_thuc": "DIEN_TU", "ky_so": True, "han_xu_ly": "2025-03-22", "trang_thai": "DA_XU_LY",
-           "ngay_hoan_thanh": "2025-03-20T16:00:00+07:00", "cap_nhat_luc": "2025-03-20T16:00:01+07:00",
-           "da_xoa": False}
-    return raw | overrides
-
-
-def _outgoing(id_: str, **overrides) -> dict:
-    return _document(id_, **({"chieu": "DI", "so_ky_hieu": "56/QĐ-UBND", "ma_loai": "QD", "han_xu_ly": None,
-                              "ngay_hoan_thanh": None} | overrides))
-
-
-def _obligation(id_: int, **overrides) -> dict:
-    """A baocao obligation of Ba Đình due 17:00 18/03/2025 local, filed 17/03."""
-    raw = {"id": id_, "ma_bao_cao": "CCHC_QUY", "ten_bao_cao": "Báo cáo công tác cải cách hành chính quý",
-           "ky_bao_cao": "2025-Q1", "ma_don_vi": BA_DINH, "ngay_chot_so_lieu": "2025-03-14",
-           "han_nop": "2025-03-18T10:00:00Z", "nop_lan_dau_luc": "2025-03-17T02:15:00Z",
-           "nop_gan_nhat_luc": "2025-03-17T02:15:00Z", "trang_thai": "DA_DUYET", "updated_at": "2025-04-01T01:00:00Z"}
-    return raw | overrides
-
-
-def _dossier(id_: str, **overrides) -> dict:
-    """A motcua dossier of Ba Đình received 15/03, due 22/03, ended 21/03, in person, no fee."""
-    raw = {"MaHoSo": id_, "MaTTHC": "1.001193", "TenTTHC": "Đăng ký khai sinh", "MaLinhVuc": "HOTICH",
-           "MaDonVi": BA_DINH, "KenhThucHien": "1", "ChuHoSo": "Nguyễn Văn A", "SoGiayToChuHoSo": "001089000000",
-           "SoDienThoai": "0900000000", "Email": "a@example.vn", "DiaChi": "Hà Nội",
-           "NgayTiepNhan": "20250315083000", "NgayHenTra": "20250322170000", "NgayKetThucXuLy": "20250321100000",
-           "NgayTra": "20250321143000", "TrangThaiHoSo": "10", "DanhSachLePhi": [], "DuocThanhToanTrucTuyen": "0",
-           "HoSoCoThanhPhanSoHoa": "0", "DanhSachHoSoBoSung": [], "DanhSachXinLoi": [],
-           "NgayCapNhat": "20250321143001"}
-    return raw | overrides
 
 
 def _task(ma: str, unit: str, han: str, xong: str | None = None) -> dict:
@@ -78,11 +41,11 @@ def _petition(pid: int, ngay_nhan: str, xu_ly: str | None) -> dict:
 
 RECORDS: dict[str, list[dict]] = {
     "directory_don_vi": DIRECTORY,
-    "qlvb_van_ban": [_document("D1"), _document("D2", ngay_hoan_thanh="2025-03-25T16:00:00+07:00"),
-                     _outgoing("O1", ky_so=False), _outgoing("O2")],
-    "baocao_ky_bao_cao": [_obligation(1), _obligation(2, nop_lan_dau_luc=None, nop_gan_nhat_luc=None,
+    "qlvb_van_ban": [doc("D1"), doc("D2", ngay_hoan_thanh="2025-03-25T16:00:00+07:00"),
+                     outgoing("O1", ky_so=False), outgoing("O2")],
+    "baocao_ky_bao_cao": [obligation(1), obligation(2, nop_lan_dau_luc=None, nop_gan_nhat_luc=None,
                                                       trang_thai="CHUA_NOP")],
-    "motcua_ho_so": [_dossier("H1"), _dossier("H2", NgayKetThucXuLy="20250325100000", NgayTra="20250325143000")],
+    "motcua_ho_so": [dossier("H1"), dossier("H2", NgayKetThucXuLy="20250325100000", NgayTra="20250325143000")],
     "nhiemvu_nhiem_vu": [_task("T1", "UBND quận Ba Đình", "31/03/2025", "02/04/2025"),
                          _task("T2", "Sở Tư pháp", "01/03/2025")],  # a name in no directory: unresolved_units
     "donthu_dm_co_quan": [{"id": 1, "ten": "Sở Nội vụ", "ma_dinh_danh": NOI_VU}],
