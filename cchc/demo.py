@@ -36,9 +36,14 @@ class DemoCity:
     seconds: float  # to generate it
 
 
+def seed_and_scale(settings: Settings) -> tuple[int, float]:
+    """The demo city's seed and scale: CCHC_SIM_SEED / CCHC_SIM_SCALE, else the simulator's defaults."""
+    return (DEMO_SEED if settings.sim_seed is None else settings.sim_seed,
+            DEMO_SCALE if settings.sim_scale is None else settings.sim_scale)
+
+
 def demo_label(settings: Settings) -> str:
-    seed = DEMO_SEED if settings.sim_seed is None else settings.sim_seed
-    scale = DEMO_SCALE if settings.sim_scale is None else settings.sim_scale
+    seed, scale = seed_and_scale(settings)
     return f"seed {seed}, scale {scale:g}"
 
 
@@ -50,8 +55,7 @@ def simulated_city(settings: Settings) -> Iterator[DemoCity]:
     except ValueError as exc:
         raise ConfigError("CCHC_SIM_FAULTS", f"is not a fault list ({exc})",
                           "use e.g. throttle=0.05,gateway=0.05 (see README, the simulated city)") from None
-    seed = DEMO_SEED if settings.sim_seed is None else settings.sim_seed
-    scale = DEMO_SCALE if settings.sim_scale is None else settings.sim_scale
+    seed, scale = seed_and_scale(settings)
     workdir = tempfile.mkdtemp(prefix="cchc-demo-")
     world = World(WorldConfig(seed=seed, scale=scale, start=settings.sync_start, end=yesterday_local(),
                               store_dir=workdir))

@@ -4,14 +4,12 @@ reject-rate check that warns, never fails a run."""
 
 from __future__ import annotations
 
-import json
-import threading
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import dagster as dg
 import pytest
+from extra_system import configure, serve_items
 from sample_city import AS_OF, build_state
 
 from core.settings import SOURCE_VARIABLES
@@ -130,43 +128,13 @@ ITEMS = [{"ma": f"P{i}", "cap_nhat": "hôm qua" if i in (7, 19) else f"2025-01-{
          for i in range(40)]
 
 
-class _Gateway(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def _send(self, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self):  # noqa: N802 - the token endpoint
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self._send({"access_token": "probe-token", "token_type": "Bearer", "expires_in": 3600})
-
-    def do_GET(self):  # noqa: N802 - one page holding every item
-        self._send({"items": ITEMS, "next": None})
-
-
 @pytest.mark.e2e
 def test_a_sync_rejecting_five_percent_succeeds_and_its_check_warns(tmp_path, monkeypatch):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Gateway)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        monkeypatch.chdir(tmp_path)
-        for name, value in {"CCHC_LGSP_URL": f"http://127.0.0.1:{server.server_address[1]}",
-                            "CCHC_LGSP_CLIENT_ID": "probe", "CCHC_LGSP_CLIENT_SECRET": "probe",
-                            "CCHC_DONTHU_DB_URL": f"sqlite:///{tmp_path / 'unused.sqlite'}",
-                            "CCHC_WAREHOUSE": str(tmp_path / "warehouse" / "cchc.duckdb")}.items():
-            monkeypatch.setenv(name, value)
+    with serve_items("/probe/v1/items", ITEMS) as url:
+        configure(monkeypatch, tmp_path, url)
         probe = build_definitions((*SYSTEMS, PROBE))
         result = dg.materialize(list(probe.assets), selection=[dg.AssetKey(["raw", "probe"])],
                                 resources={"city": CitySources()}, instance=dg.DagsterInstance.ephemeral())
-    finally:
-        server.shutdown()
-        server.server_close()
     assert result.success, "rejects never stop a run"
     assert run_failures(result) == {}, "nor make `cchc refresh` report a failure"
     (evaluation,) = result.get_asset_check_evaluations()

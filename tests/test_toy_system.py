@@ -3,16 +3,13 @@ source_health: a system is one declaration, and nothing else in the project name
 
 from __future__ import annotations
 
-import json
-import threading
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
-from urllib.parse import parse_qs, urlsplit
 
 import dagster as dg
 import duckdb
 import pytest
+from extra_system import configure, serve_items
 
 from models import SourceRecord
 from pipelines.definitions import build_definitions
@@ -43,51 +40,14 @@ ITEMS = [{"ma": f"T{i}", "tieu_de": f"Việc {i}", "cap_nhat": f"2025-01-0{i}T10
           "so_dien_thoai": "0912345678"} for i in range(1, 6)]
 
 
-class _Toy(BaseHTTPRequestHandler):
-    def log_message(self, *args):  # quiet
-        pass
-
-    def _send(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self):  # noqa: N802 - the token endpoint
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self._send(200, {"access_token": "toy-token", "token_type": "Bearer", "expires_in": 3600})
-
-    def do_GET(self):  # noqa: N802 - cursor pages of two items
-        url = urlsplit(self.path)
-        if url.path != "/toy/v1/items" or self.headers.get("Authorization") != "Bearer toy-token":
-            self._send(404, {})
-            return
-        query = parse_qs(url.query)
-        start = int(query.get("after", ["0"])[0])
-        size = int(query["limit"][0])
-        page = ITEMS[start:start + size]
-        nxt = str(start + size) if start + size < len(ITEMS) else None
-        self._send(200, {"items": page, "next": nxt})
-
-
 @pytest.fixture
 def toy_gateway():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Toy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_items("/toy/v1/items", ITEMS) as url:
+        yield url
 
 
 def test_a_system_declared_once_is_fetched_stored_materialised_and_listed(toy_gateway, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name, value in {"CCHC_LGSP_URL": toy_gateway, "CCHC_LGSP_CLIENT_ID": "toy", "CCHC_LGSP_CLIENT_SECRET": "toy",
-                        "CCHC_DONTHU_DB_URL": f"sqlite:///{tmp_path / 'unused.sqlite'}",
-                        "CCHC_WAREHOUSE": str(tmp_path / "warehouse" / "cchc.duckdb")}.items():
-        monkeypatch.setenv(name, value)
+    configure(monkeypatch, tmp_path, toy_gateway)
     defs = build_definitions((*SYSTEMS, TOY))
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     assert "raw/toy" in keys
