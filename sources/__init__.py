@@ -4,6 +4,7 @@ from sources.catalog import SYSTEMS, raw_tables, system_named, system_of_table
 from sources.declaration import (
     CursorPages,
     Database,
+    Workbooks,
     GatewayEndpoint,
     LinkPages,
     OffsetPages,
@@ -13,5 +14,5 @@ from sources.declaration import (
     Whole,
 )
 
-__all__ = ["SYSTEMS", "raw_tables", "system_named", "system_of_table", "CursorPages", "Database",
+__all__ = ["SYSTEMS", "raw_tables", "system_named", "system_of_table", "CursorPages", "Database", "Workbooks",
            "GatewayEndpoint", "LinkPages", "OffsetPages", "Paging", "RawTable", "System", "Whole"]

@@ -7,6 +7,7 @@ Everything below comes from `spec/sources.md`; a new field of a system goes into
 from __future__ import annotations
 
 from models import CoQuan, DonThu, DonVi, HoSo, KyBaoCao, NhiemVu, TiepCongDan, VanBan
+from models.register import BaoCaoKhacPhuc, CuocKiemTra, KienNghi
 from sources.declaration import (
     CursorPages,
     Database,
@@ -16,10 +17,12 @@ from sources.declaration import (
     RawTable,
     System,
     Whole,
+    Workbooks,
 )
 
 CITY_OFFICE = "team:van-phong-ubnd-tp"  # the City PC's office runs the gateway's four systems
 INSPECTORATE = "team:thanh-tra-tp"
+HOME_AFFAIRS = "team:so-noi-vu"  # the Department of Home Affairs keeps the inspection register
 
 DIRECTORY = System(
     name="directory", title_vi="Danh mục đơn vị (mã định danh)", owner=CITY_OFFICE, in_source_health=False,
@@ -70,7 +73,15 @@ DONTHU = System(
             RawTable("donthu_tiep_cong_dan", TiepCongDan, updated="updated_at", source_table="tiep_cong_dan")),
 )
 
-SYSTEMS: tuple[System, ...] = (DIRECTORY, QLVB, BAOCAO, MOTCUA, NHIEMVU, DONTHU)
+KIEMTRA = System(
+    name="kiemtra", title_vi="Sổ theo dõi kiểm tra công tác cải cách hành chính (Sở Nội vụ)",
+    owner=HOME_AFFAIRS, order=6, access=Workbooks(dir_variable="CCHC_INSPECTIONS_DIR"),
+    tables=tuple(RawTable(f"kiemtra_{name}", model, updated=None, source_table=model.SHEET)
+                 for name, model in (("cuoc_kiem_tra", CuocKiemTra), ("kien_nghi", KienNghi),
+                                     ("bao_cao_khac_phuc", BaoCaoKhacPhuc))),
+)
+
+SYSTEMS: tuple[System, ...] = (DIRECTORY, QLVB, BAOCAO, MOTCUA, NHIEMVU, DONTHU, KIEMTRA)
 
 
 def raw_tables(systems: tuple[System, ...] = SYSTEMS) -> dict[str, RawTable]:

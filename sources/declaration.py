@@ -99,13 +99,21 @@ class Database:
 
 
 @dataclass(frozen=True)
+class Workbooks:
+    """Excel workbooks (`*.xlsx`) in a folder kept by people: one sheet per raw table (its `source_table`),
+    one header row naming the columns (the record model's field titles), read whole every run."""
+
+    dir_variable: str
+
+
+@dataclass(frozen=True)
 class System:
     """One source system: everything the pipeline needs to know of it."""
 
     name: str
     title_vi: str
     owner: str  # Dagster owner of its assets
-    access: GatewayEndpoint | Database
+    access: GatewayEndpoint | Database | Workbooks
     tables: tuple[RawTable, ...]
     in_source_health: bool = True  # the directory belongs to system 1: it is not a row of its own
     order: int = 99  # position in source_health and in the UI
@@ -120,5 +128,7 @@ class System:
         return [t.name for t in self.tables]
 
     @property
-    def kind(self) -> Literal["api", "sql"]:
-        return "sql" if isinstance(self.access, Database) else "api"
+    def kind(self) -> Literal["api", "sql", "excel"]:
+        if isinstance(self.access, Database):
+            return "sql"
+        return "excel" if isinstance(self.access, Workbooks) else "api"
