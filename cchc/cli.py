@@ -64,8 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     rejects.add_argument("--limit", type=int, help="at most N rows (default 50 on the terminal, all with --csv)")
     rejects.add_argument("--csv", metavar="FILE", help="write CSV to FILE (- for standard output)")
     rejects.add_argument("--summary", action="store_true", help="count by system and the field each reason names")
+    rejects.add_argument("--full", action="store_true", help="each reject with its whole reason (for the inspection "
+                                                            "register's, which name file, sheet, row and column)")
     rejects.set_defaults(func=_rejects)
+    inspections = sub.add_parser("inspections", help="the inspection register (Excel workbooks in "
+                                                     "CCHC_INSPECTIONS_DIR)")
+    inspections.add_argument("action", choices=["template"], help="template: write an empty register workbook")
+    inspections.add_argument("file", help="the workbook to write (.xlsx)")
+    inspections.set_defaults(func=_inspections)
     return parser
+
+
+def _inspections(args: argparse.Namespace) -> int:
+    from cchc.inspections import run_inspections
+
+    return run_inspections(args)
 
 
 def _simulate(args: argparse.Namespace) -> int:

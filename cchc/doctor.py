@@ -42,12 +42,13 @@ from cchc.rejects import LOCKED, Unreadable, reading_state
 from connectors.database import DatabaseReader, selected_columns
 from connectors.http import GatewayClient, GatewayResponse
 from connectors.paging import Endpoint, endpoint_of, iter_pages
+from connectors.workbooks import WorkbookFolder
 from core.errors import AuthError, ConfigError, PipelineError, SourceError
 from core.settings import Settings, database_display, gateway_display
 from core.timezone import ICT
 from models import validate_record
 from pipelines.instance import PROJECT
-from sources import SYSTEMS, Database, GatewayEndpoint, System
+from sources import SYSTEMS, Database, GatewayEndpoint, System, Workbooks
 from storage.migrations import SCHEMA_VERSION
 
 MARKS = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "–"}
@@ -255,6 +256,8 @@ def check_everything(settings: Settings, report: Report, limits: Limits, configu
     gateway = [s for s in SYSTEMS if isinstance(s.access, GatewayEndpoint)]
     databases = [_Job(_what(s), limits.database, partial(check_database, s, settings, limits), DATABASE_TODO)
                  for s in SYSTEMS if isinstance(s.access, Database)]
+    registers = [_Job(_what(s), limits.files, partial(check_workbooks, s, settings), WORKBOOKS_TODO)
+                 for s in SYSTEMS if isinstance(s.access, Workbooks)]
     files = [_Job("warehouse folder", limits.files, partial(check_warehouse_folder, settings, limits), FOLDER_TODO),
              _Job("published file", limits.files, partial(check_published, settings), ""),
              _Job("pipeline state", limits.files, partial(check_state, settings), STATE_TODO)]
@@ -272,8 +275,25 @@ def check_everything(settings: Settings, report: Report, limits: Limits, configu
                     report.emit(job.lines())
             else:
                 report.emit([Line("skip", _what(s), f"GET {s.access.path}: not asked (no token)") for s in gateway])
-    for job in [*databases, *files, dagster_job]:
+    for job in [*databases, *registers, *files, dagster_job]:
         report.emit(job.lines())
+
+
+# --- the inspection register's workbooks ------------------------------------------------------
+
+WORKBOOKS_TODO = "Point CCHC_INSPECTIONS_DIR at the folder of the register's .xlsx workbooks"
+
+
+def check_workbooks(system: System, settings: Settings) -> list[Line]:
+    variable = system.access.dir_variable
+    if settings.inspections_dir is None:
+        return [Line("ok", _what(system), f"{variable} is not set: no inspection register is read (optional)")]
+    files = WorkbookFolder(system, settings.inspections_dir).files()  # a missing folder raises a SourceError
+    if not files:
+        return [Line("warn", _what(system), f"{settings.inspections_dir}: no .xlsx workbook; the register is empty",
+                     "Put the register's workbooks there (`cchc inspections template FILE.xlsx` writes an empty one)")]
+    return [Line("ok", _what(system), f"{settings.inspections_dir}: {len(files)} workbook(s): "
+                                      + ", ".join(f.name for f in files[:5]) + (" …" if len(files) > 5 else ""))]
 
 
 # --- 1. the configuration ----------------------------------------------------------------------
@@ -519,7 +539,7 @@ def identity_line(settings: Settings, stored: dict[str, str | None]) -> Line:
         held = stored.get(system.name)
         if not held or not settings.sources_configured:
             continue
-        current = settings.database_identity if isinstance(system.access, Database) else settings.gateway_identity
+        current = settings.source_identity(system.kind)
         if held != current:
             clashes.setdefault((held, current), []).append(system.name)
     if clashes:

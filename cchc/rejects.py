@@ -95,7 +95,7 @@ def _show(con: duckdb.DuckDBPyConnection, args, filters: Filters, out, err) -> i
         return _write_csv(args.csv, CSV_COLUMNS, [_csv_cells(r) for r in rows],
                           f"{len(rows):,} rejects of {total:,}", out, err)
     rows = fetch(con, filters, args.limit or TERMINAL_LIMIT)
-    _print_table(rows, total, out)
+    (_print_blocks if getattr(args, "full", False) else _print_table)(rows, total, out)
     return 0
 
 
@@ -266,6 +266,14 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int]
     print(line(["-" * w for w in widths]), file=out)
     for row in rows:
         print(line(row), file=out)
+
+
+def _print_blocks(rows: list[Reject], total: int, out) -> None:
+    """Each reject with its whole reason (the register's name file, sheet, row and column: too long for a table)."""
+    for r in rows:
+        print(f"{r.system} · {r.source_table} · {_shown_id(r)} · {_minute(r.last_seen)}"
+              f"{f' · seen {r.times_seen:,} times' if r.times_seen > 1 else ''}\n    {r.reason}", file=out)
+    print(f"\n{len(rows):,} rejects shown of {total:,} (times in Asia/Ho_Chi_Minh, newest first)", file=out)
 
 
 def _print_table(rows: list[Reject], total: int, out) -> None:

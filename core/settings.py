@@ -108,6 +108,7 @@ class Settings:
     sim_scale: float | None = None
     sim_faults: str | None = None  # the demo city's fault rates, in the simulator's --faults syntax
     alert: AlertSettings | None = None  # the e-mail about a failed refresh (None: no e-mail)
+    inspections_dir: Path | None = None  # the inspection register's workbooks (None: no register)
 
     @property
     def state_path(self) -> Path:
@@ -127,6 +128,17 @@ class Settings:
     def database_identity(self) -> str:
         """Where system 5 comes from: the database URL without its password."""
         return self._identity("database", database_display(self._require_sources().donthu_db_url.reveal()))
+
+    @property
+    def workbooks_identity(self) -> str:
+        """Where the inspection register comes from: its folder."""
+        folder = self.inspections_dir.resolve() if self.inspections_dir else "(CCHC_INSPECTIONS_DIR not set)"
+        return self._identity("workbooks", str(folder))
+
+    def source_identity(self, kind: str) -> str:
+        """The identity of a system reached the way `kind` says (a `System.kind`: api, sql, excel)."""
+        return {"sql": lambda: self.database_identity, "excel": lambda: self.workbooks_identity}.get(
+            kind, lambda: self.gateway_identity)()
 
     def _identity(self, kind: str, where: str) -> str:
         return f"simulated city ({self.simulated_city})" if self.simulated_city else f"{kind} {where}"
@@ -150,6 +162,10 @@ class Settings:
                               "set every source variable to read the city's systems, or none of them for the "
                               "demo on the simulated city; simulated and real records are never mixed, so "
                               "nothing was run")
+        if not present and get("CCHC_INSPECTIONS_DIR") is not None:
+            raise ConfigError("CCHC_INSPECTIONS_DIR", f"is set while {', '.join(SOURCE_VARIABLES)} are not",
+                              "a real inspection register is never read with the simulated city: unset "
+                              "CCHC_INSPECTIONS_DIR for the demo (it brings its own register), or set the sources")
         url = get("CCHC_LGSP_URL")
         if url is not None and not url.startswith(("http://", "https://")):
             raise ConfigError("CCHC_LGSP_URL", "must be an http:// or https:// URL",
@@ -172,6 +188,7 @@ class Settings:
             sim_seed=_int(get("CCHC_SIM_SEED"), "CCHC_SIM_SEED", None, 0, 2**31 - 1, ""),
             sim_scale=_float(get("CCHC_SIM_SCALE"), "CCHC_SIM_SCALE", 0.0001, 2.0),
             sim_faults=get("CCHC_SIM_FAULTS"),
+            inspections_dir=Path(get("CCHC_INSPECTIONS_DIR")) if get("CCHC_INSPECTIONS_DIR") else None,
             alert=_alert_settings(get),
         )
 

@@ -22,7 +22,7 @@ from core import failpoints
 from core.errors import SourceChanged
 from core.timezone import ICT
 from ingest.progress import SyncProgress
-from models import record_id_of, redacted_raw, validate_record
+from models import Rejected, record_id_of, redacted_raw, validate_record
 from sources import RawTable, System
 from storage.state import MergeStats, StateStore, reject_key
 
@@ -76,6 +76,9 @@ class RecordSink:
         model = self.table.model
         for raw in records:
             self.fetched += 1
+            if isinstance(raw, Rejected):  # refused by its reader, who said why
+                self._rejects.append((reject_key(raw.record_id, {}), raw.record_id, raw.reason))
+                continue
             record, reason = validate_record(model, raw)
             if record is not None:
                 self._rows.append(record.to_row())

@@ -28,7 +28,7 @@ from .parsers import (
     to_local_date,
 )
 from .qlvb import VanBan
-from .validation import record_id_of, redacted_raw, storage_row, validate_record
+from .validation import Rejected, record_id_of, redacted_raw, storage_row, validate_record
 
 __all__ = [
     "ICT",
@@ -58,4 +58,5 @@ __all__ = [
     "record_id_of",
     "storage_row",
     "redacted_raw",
+    "Rejected",
 ]

@@ -38,6 +38,9 @@ INSPECTION_KINDS: dict[str, str] = {
 }
 """Kinds of inspection: stored code → the label of the workbook's drop-down list."""
 
+EXAMPLE_PREFIX = "VD-"
+"""Rows whose inspection code starts with this are the template's examples: never read."""
+
 CLAIMS: dict[str, str] = {
     "DA_KHAC_PHUC": "Đã khắc phục",
     "DANG_KHAC_PHUC": "Đang khắc phục",
@@ -164,6 +167,10 @@ class RegisterRow(SourceRecord):
         return {name: f.title for name, f in cls.model_fields.items() if f.title}
 
     @classmethod
+    def date_fields(cls) -> list[str]:
+        return [name for name, f in cls.model_fields.items() if f.title and f.annotation in (date, date | None)]
+
+    @classmethod
     def required_columns(cls) -> list[str]:
         return [f.title for f in cls.model_fields.values() if f.title and f.is_required()]
 
@@ -174,7 +181,7 @@ class CuocKiemTra(RegisterRow):
     SHEET: ClassVar[str] = "Cuộc kiểm tra"
     ID_FIELD: ClassVar[str] = "ma_cuoc_kiem_tra"
     EXAMPLE: ClassVar[dict[str, Any]] = {
-        "ma_cuoc_kiem_tra": "KT-2025-001", "ma_don_vi": "", "ten_don_vi": "Sở Nội vụ",
+        "ma_cuoc_kiem_tra": "VD-KT-2025-001", "ma_don_vi": "", "ten_don_vi": "Sở Nội vụ",
         "hinh_thuc": "Theo kế hoạch có báo trước", "ngay_bat_dau": date(2025, 5, 12),
         "ngay_ket_thuc": date(2025, 5, 16), "truong_doan": "Trưởng phòng CCHC, Sở Nội vụ",
         "so_ket_luan": "125/KL-SNV", "ngay_ket_luan": date(2025, 6, 2)}
@@ -208,7 +215,7 @@ class KienNghi(RegisterRow):
     SHEET: ClassVar[str] = "Kiến nghị"
     ID_FIELD: ClassVar[str] = "ma_kien_nghi"
     EXAMPLE: ClassVar[dict[str, Any]] = {
-        "ma_kien_nghi": "KT-2025-001/KN-01", "ma_cuoc_kiem_tra": "KT-2025-001",
+        "ma_kien_nghi": "VD-KT-2025-001/KN-01", "ma_cuoc_kiem_tra": "VD-KT-2025-001",
         "noi_dung": "Chấn chỉnh việc giải quyết hồ sơ quá hạn; bảo đảm tỷ lệ đúng hạn từ 95% trở lên.",
         "ma_chi_tieu": "MOTCUA_DUNG_HAN", "han_khac_phuc": date(2025, 9, 30)}
 
@@ -225,7 +232,7 @@ class BaoCaoKhacPhuc(RegisterRow):
     SHEET: ClassVar[str] = "Báo cáo khắc phục"
     ID_FIELD: ClassVar[str] = "vi_tri"  # a report has no number of its own: its row names it
     EXAMPLE: ClassVar[dict[str, Any]] = {
-        "ma_cuoc_kiem_tra": "KT-2025-001", "ma_kien_nghi": "KT-2025-001/KN-01", "ngay_bao_cao": date(2025, 10, 6),
+        "ma_cuoc_kiem_tra": "VD-KT-2025-001", "ma_kien_nghi": "VD-KT-2025-001/KN-01", "ngay_bao_cao": date(2025, 10, 6),
         "ket_qua": "Đã khắc phục", "so_van_ban": "2150/BC-SNV"}
 
     ma_cuoc_kiem_tra: Text = Field(title="Mã cuộc kiểm tra")

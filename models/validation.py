@@ -7,6 +7,7 @@ from input values), and are scrubbed of the record's sensitive values as a secon
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -14,12 +15,21 @@ from pydantic import ValidationError
 
 from .base import SourceRecord
 
-__all__ = ["validate_record", "record_id_of", "storage_row", "redacted_raw"]
+__all__ = ["validate_record", "record_id_of", "storage_row", "redacted_raw", "Rejected"]
 
 M = TypeVar("M", bound=SourceRecord)
 
 _MAX_ERRORS = 10
 _MIN_SCRUB_LEN = 3
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record refused before its model saw it, by a reader that knows why (a workbook row that names
+    an unknown unit, a file that is no workbook). It is kept as a reject like any invalid record."""
+
+    record_id: str
+    reason: str
 
 
 # --------------------------------------------------------------------------- reasons

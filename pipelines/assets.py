@@ -35,9 +35,15 @@ def _metadata(result: SyncResult, held: dict[str, int]) -> dict:
 
 def _sync(context: dg.AssetExecutionContext, city: CitySources, system: System) -> dg.MaterializeResult:
     settings = city.settings
+    if not city.configured(system):
+        context.log.info(f"{system.name}: {system.access.dir_variable} is not set: no inspection register read")
+        return dg.MaterializeResult(metadata={"source": dg.MetadataValue.text("not configured")},
+                                    check_results=[dg.AssetCheckResult(
+                                        asset_key=dg.AssetKey(["raw", system.name]), check_name="reject_rate",
+                                        passed=True, description="not configured: nothing read")])
     try:
         identity = city.identity(system)
-        with city.state() as state, city.open_source(system) as (fetch, stats):
+        with city.state() as state, city.open_source(system, state) as (fetch, stats):
             result = run_sync(state, system, fetch, identity=identity, start_day=settings.sync_start,
                               lookback_days=settings.lookback_days, counters=stats)
             result.source_stats.update(stats)
@@ -58,6 +64,8 @@ def _description(system: System) -> str:
     tables = ", ".join(f"`raw.{t}`" for t in system.table_names)
     if system.kind == "sql":
         how = "read from its database through a read-only account, streamed"
+    elif system.kind == "excel":
+        how = f"read from the Excel workbooks of the folder `{system.access.dir_variable}`, checked row by row"
     else:
         how = f"read from the city gateway (`{system.access.path}`)"
     when = "incrementally by update time, with a lookback" if system.windowed else "whole, every run"
@@ -70,7 +78,8 @@ def raw_asset(system: System) -> dg.AssetsDefinition:
     @dg.asset(key=["raw", system.name], group_name=f"raw_{system.name}", pool=WRITER_POOL,
               kinds={"duckdb", system.kind}, description=_description(system),
               tags={"system": system.name, "layer": "raw"}, owners=[system.owner],
-              freshness_policy=SOURCE_FRESHNESS, check_specs=[reject_rate_spec(system)])
+              freshness_policy=SOURCE_FRESHNESS, check_specs=[reject_rate_spec(system)],
+              deps=[dg.AssetKey(["raw", name]) for name in system.after])
     def _asset(context: dg.AssetExecutionContext, city: CitySources) -> dg.MaterializeResult:
         return _sync(context, city, system)
 

@@ -17,10 +17,13 @@ from pydantic import PrivateAttr
 from connectors.database import DatabaseReader
 from connectors.http import GatewayClient
 from connectors.pages import Fetch, database_fetch, gateway_fetch
+from connectors.workbooks import WorkbookFolder
 from core.errors import StateLocked
 from core.settings import Settings
+from ingest.register import Directory, register_fetch
 from pipelines.instance import release_dead_runs
-from sources import Database, System
+from sources import Database, System, Workbooks
+from sources.catalog import DIRECTORY
 from storage.filelock import FileLock
 from storage.state import StateStore
 
@@ -61,16 +64,23 @@ class CitySources(dg.ConfigurableResource):
 
     def identity(self, system: System) -> str:
         """The source a system is read from now: kept with its cursor, compared on every sync."""
-        s = self._settings
-        return s.database_identity if isinstance(system.access, Database) else s.gateway_identity
+        return self._settings.source_identity(system.kind)
+
+    def configured(self, system: System) -> bool:
+        """False for a source the operator may leave out (the inspection register without its folder)."""
+        return not isinstance(system.access, Workbooks) or self._settings.inspections_dir is not None
 
     @contextmanager
-    def open_source(self, system: System) -> Iterator[tuple[Fetch, dict]]:
-        """(fetch, counters) for a system: the gateway client or a read-only database connection."""
+    def open_source(self, system: System, state: StateStore) -> Iterator[tuple[Fetch, dict]]:
+        """(fetch, counters) for a system: the gateway client, a read-only database connection, or the
+        register's workbooks (checked against the directory already in `state`)."""
         s = self._settings
         if isinstance(system.access, Database):
             with DatabaseReader(system, s.donthu_db_url) as reader:
                 yield database_fetch(reader, system), {}
+        elif isinstance(system.access, Workbooks):
+            directory = Directory.from_store(state, DIRECTORY.tables[0].name)
+            yield register_fetch(WorkbookFolder(system, s.inspections_dir), directory, s.as_of), {}
         else:
             self.identity(system)  # one clear line when no source is configured
             with GatewayClient(s.lgsp_url, s.client_id, s.client_secret, max_attempts=self.max_attempts,

@@ -4,7 +4,6 @@ from sources.catalog import SYSTEMS, raw_tables, system_named, system_of_table
 from sources.declaration import (
     CursorPages,
     Database,
-    Workbooks,
     GatewayEndpoint,
     LinkPages,
     OffsetPages,
@@ -12,6 +11,7 @@ from sources.declaration import (
     RawTable,
     System,
     Whole,
+    Workbooks,
 )
 
 __all__ = ["SYSTEMS", "raw_tables", "system_named", "system_of_table", "CursorPages", "Database", "Workbooks",

@@ -76,6 +76,7 @@ DONTHU = System(
 KIEMTRA = System(
     name="kiemtra", title_vi="Sổ theo dõi kiểm tra công tác cải cách hành chính (Sở Nội vụ)",
     owner=HOME_AFFAIRS, order=6, access=Workbooks(dir_variable="CCHC_INSPECTIONS_DIR"),
+    after=(DIRECTORY.name,),  # its rows name units: checked against the directory
     tables=tuple(RawTable(f"kiemtra_{name}", model, updated=None, source_table=model.SHEET)
                  for name, model in (("cuoc_kiem_tra", CuocKiemTra), ("kien_nghi", KienNghi),
                                      ("bao_cao_khac_phuc", BaoCaoKhacPhuc))),

@@ -117,6 +117,7 @@ class System:
     tables: tuple[RawTable, ...]
     in_source_health: bool = True  # the directory belongs to system 1: it is not a row of its own
     order: int = 99  # position in source_health and in the UI
+    after: tuple[str, ...] = ()  # systems whose records reading this one needs (synced first)
 
     @property
     def windowed(self) -> bool:

@@ -259,6 +259,12 @@ class SyncWriter:
         con = self.con
         con.execute(f"CREATE OR REPLACE TEMP TABLE _rejects_now AS SELECT * EXCLUDE (_seq) FROM stage.rejects_{self.system} "
                     "QUALIFY row_number() OVER (PARTITION BY source_table, record_key ORDER BY _seq DESC) = 1")
+        # a snapshot is read whole: its rejects are exactly this run's (a row fixed or gone is no longer one)
+        snapshots = [name for name, spec in self.tables.items() if spec.updated is None]
+        if snapshots:
+            con.execute("DELETE FROM meta.rejects r WHERE list_contains(?, r.source_table) AND NOT EXISTS "
+                        "(SELECT 1 FROM _rejects_now n WHERE n.source_table = r.source_table "
+                        "AND n.record_key = r.record_key)", [snapshots])
         con.execute("UPDATE meta.rejects r SET reason = n.reason, last_seen_at = ?, times_seen = r.times_seen + 1 "
                     "FROM _rejects_now n WHERE r.source_table = n.source_table AND r.record_key = n.record_key", [now])
         con.execute("INSERT INTO meta.rejects SELECT ?, n.source_table, n.record_key, n.record_id, n.reason, ?, ?, 1 "

@@ -34,13 +34,14 @@ from core.errors import AuthError, ConfigError, SourceError
 from core.settings import SOURCE_VARIABLES, Settings
 from pipeline_support import SECRET, live_config, start_city
 from pipelines.run import refresh
-from sources import SYSTEMS, Database, GatewayEndpoint
+from sources import SYSTEMS, Database, GatewayEndpoint, Workbooks
 from storage.migrations import SCHEMA_VERSION
 from storage.state import StateStore
 
 PROJECT = Path(__file__).resolve().parents[1]
 DATABASE = next(s for s in SYSTEMS if isinstance(s.access, Database))
 GATEWAY_SYSTEMS = [s for s in SYSTEMS if isinstance(s.access, GatewayEndpoint)]
+REGISTER = next(s for s in SYSTEMS if isinstance(s.access, Workbooks))
 WRONG = "Wr0ng-Secret-Marker-do-not-leak"
 DB_PASSWORD = "Db-Passw0rd-Marker"
 
@@ -107,9 +108,10 @@ def test_a_dead_gateway_is_a_cross_on_the_token_line_within_seconds(place, monke
     for system in GATEWAY_SYSTEMS:
         assert line(out, system.name).startswith("– ") and "not asked (no token)" in line(out, system.name)
     for what in (f"{DATABASE.name} database", "warehouse folder", "published file", "pipeline state",
-                 "dagster instance"):
+                 "dagster instance", REGISTER.name):
         assert line(out, what).startswith("✓ "), out
-    assert out.rstrip().splitlines()[-1].startswith(f"1 of 8 checks failed, {len(GATEWAY_SYSTEMS)} not run")
+    assert "CCHC_INSPECTIONS_DIR is not set" in line(out, REGISTER.name)
+    assert out.rstrip().splitlines()[-1].startswith(f"1 of 9 checks failed, {len(GATEWAY_SYSTEMS)} not run")
     assert SECRET not in out
 
 

@@ -16,7 +16,7 @@ def test_definitions_load_with_the_expected_assets_and_job():
     from storage.sqlmodels import discover
 
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
-    raw = {"raw/directory", "raw/qlvb", "raw/baocao", "raw/motcua", "raw/nhiemvu", "raw/donthu"}
+    raw = {"raw/directory", "raw/qlvb", "raw/baocao", "raw/motcua", "raw/nhiemvu", "raw/donthu", "raw/kiemtra"}
     models = {ref.replace(".", "/") for ref in discover()}
     assert keys == raw | models | {"published/warehouse"}
     assert {"marts/unit_signals_monthly", "marts/findings", "marts/inspection_priority", "marts/units",
@@ -41,7 +41,7 @@ def test_blocking_checks_guard_the_marts():
     assert ("marts/unit_signals_monthly", "ratios_within_0_1") in checks
     assert ("marts/unit_signals_pooled", "key_unique") in checks
     assert {c for c in checks if c[0].startswith("raw/")} == {(f"raw/{s.name}", "reject_rate") for s in SYSTEMS}
-    assert len(checks) == 20  # 14 on the marts, a reject rate on each of the 6 raw assets
+    assert len(checks) == 21  # 14 on the marts, a reject rate on each of the 7 raw assets
 
 
 def test_every_raw_asset_writes_through_the_single_writer_pool():

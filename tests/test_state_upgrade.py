@@ -60,7 +60,7 @@ def test_a_layout_1_file_is_upgraded_in_place_and_keeps_every_row(old_state):
         assert held["donthu"] == 763 + 2 + 502 and held["qlvb"] == 246
         assert con.sql("SELECT count(*) FROM meta.sync_state WHERE source_identity IS NOT NULL").fetchall() == [(0,)]
         assert {s for (s,) in con.sql("SELECT system FROM meta.systems WHERE in_source_health").fetchall()} == \
-            {"qlvb", "baocao", "motcua", "nhiemvu", "donthu"}
+            {"qlvb", "baocao", "motcua", "nhiemvu", "donthu", "kiemtra"}
     with StateStore(old_state) as state:  # opening again changes nothing
         assert _counts(state.con) == LAYOUT_1_ROWS
 
