@@ -10,6 +10,7 @@ import duckdb
 
 from cchc.brief.lookup import UnitDirectory
 from cchc.brief.pooling import read_pooled
+from cchc.brief.remediation import read_cycle
 from cchc.brief.warehouse import (
     BriefData,
     BriefError,
@@ -42,7 +43,7 @@ def read_brief_data(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window) 
     signals = read_signals(con, systems)
     return BriefData(unit, window, signals, read_priority(con, unit.code), read_monthly(con, unit.code, window),
                      read_findings(con, unit.code, window), read_pooled(con, unit.code, window, signals),
-                     read_last_sync(con), systems, read_simulated(con))
+                     read_last_sync(con), systems, read_simulated(con), read_cycle(con, unit.code))
 
 
 def write_brief(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window, path: Path) -> Path:

@@ -9,10 +9,14 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from core.timezone import ICT
+
+if TYPE_CHECKING:  # remediation reads through this module's helpers
+    from cchc.brief.remediation import Cycle
 
 # The marts' codes in Vietnamese, and the order the brief lists kinds in (systems: as declared, from the file).
 UNIT_TYPE_VI = {"UBND_TP": "UBND Thành phố", "SO": "Sở, ban, ngành", "UBND_HUYEN": "UBND cấp huyện",
@@ -116,6 +120,7 @@ class BriefData:
     last_sync: datetime | None
     systems: dict[str, str] = field(default_factory=dict)  # system → Vietnamese title, in declaration order
     simulated: bool = False  # the file holds the demo city's data (DỮ LIỆU MÔ PHỎNG)
+    cycle: Cycle | None = None  # the unit's inspections and remediation; None: the file has no register
     generated_at: datetime = field(default_factory=lambda: datetime.now(ICT).replace(tzinfo=None, microsecond=0))
 
     @property

@@ -1,7 +1,8 @@
-"""The brief's workbook: four sheets in Vietnamese for one unit, from what `warehouse` and `pooling` read.
+"""The brief's workbook: five sheets in Vietnamese for one unit, from what `warehouse` and `pooling` read.
 
 "Tổng quan" (who, rank, pooled results), "Xu hướng" (monthly values and native line charts), "Bằng chứng"
-(the unit's findings) and "Giải thích" (what each signal means).
+(the unit's findings), "Kết luận và khắc phục" (inspections, recommendations, claims against the data,
+module `remediation`) and "Giải thích" (what each signal means).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cchc.brief.remediation import SHEET as CYCLE_SHEET
+from cchc.brief.remediation import write_cycle
 from cchc.brief.styles import (
     BOLD,
     DATE_FORMAT,
@@ -29,7 +32,7 @@ from cchc.brief.styles import (
 )
 from cchc.brief.warehouse import KIND_ORDER, KIND_VI, BriefData, Signal, Unit
 
-SHEETS = ("Tổng quan", "Xu hướng", "Bằng chứng", "Giải thích")
+SHEETS = ("Tổng quan", "Xu hướng", "Bằng chứng", CYCLE_SHEET, "Giải thích")
 
 
 def _status_text(unit: Unit, as_of: date) -> str:
@@ -233,7 +236,8 @@ def build_workbook(data: BriefData) -> Workbook:
     write_overview(overview, data)
     write_trend(wb.create_sheet(SHEETS[1]), data)
     write_evidence(wb.create_sheet(SHEETS[2]), data)
-    write_glossary(wb.create_sheet(SHEETS[3]), data)
+    write_cycle(wb.create_sheet(SHEETS[3]), data.cycle)
+    write_glossary(wb.create_sheet(SHEETS[4]), data)
     wb.properties.title = f"Báo cáo kiểm tra CCHC — {data.unit.name}"
     wb.properties.creator = "cchc brief"
     wb.properties.language = "vi-VN"
