@@ -22,7 +22,14 @@ from cchc.draw.candidates import (
     open_published,
     read_pool,
 )
-from cchc.draw.sampling import RULE, RULE_VERSION, SamplingError, inclusion_probabilities, systematic_pps, weight
+from cchc.draw.sampling import (
+    RULE,
+    RULE_VERSION,
+    SamplingError,
+    inclusion_probabilities,
+    systematic_pps,
+    weight,
+)
 from core.errors import ConfigError
 from core.settings import Settings
 from core.timezone import ICT
