@@ -36,7 +36,20 @@ EXCLUDED = {"SO_B": "KT-1", "XA_3": "KT-5"}
 
 
 def build_published(path: Path, *, simulated: bool = False, register: bool = True, reinspection: bool = True) -> Path:
+    """The city above as a published file; each variant is built once and copied."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    key = (simulated, register, reinspection)
+    if key not in BUILT:
+        BUILT[key] = _build(path.with_name(f"template-{simulated}-{register}-{reinspection}.duckdb"), *key).read_bytes()
+        path.with_name(f"template-{simulated}-{register}-{reinspection}.duckdb").unlink()
+    path.write_bytes(BUILT[key])
+    return path
+
+
+BUILT: dict[tuple[bool, bool, bool], bytes] = {}
+
+
+def _build(path: Path, simulated: bool, register: bool, reinspection: bool) -> Path:
     with duckdb.connect(str(path)) as con:
         con.execute("CREATE SCHEMA marts")
         con.execute(f"CREATE TABLE marts.publication AS SELECT "

@@ -8,7 +8,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from cchc.draw.sampling import SamplingError, inclusion_probabilities, systematic_pps, weight
+from cchc.draw.sampling import SamplingError, SystematicPPS, inclusion_probabilities, systematic_pps, weight
 
 
 def test_weights_are_floor_plus_risk_exactly():
@@ -99,9 +99,9 @@ def test_over_many_seeded_draws_each_unit_comes_as_often_as_its_probability(case
     trials = 20_000
     pis = inclusion_probabilities([weight(10, r) for r in risks], n)
     assert pis == stated
-    counts = [0] * len(pis)
+    counts, design = [0] * len(pis), SystematicPPS(pis)  # systematic_pps(pis, seed) is design.draw(seed)
     for seed in range(trials):
-        for i in systematic_pps(pis, seed):
+        for i in design.draw(seed):
             counts[i] += 1
     assert sum(counts) == n * trials
     for count, p in zip(counts, stated, strict=True):

@@ -17,10 +17,12 @@ draw repeats bit for bit on any machine: Python's `Random` with an integer seed 
 
 from __future__ import annotations
 
+import math
 import random
 from bisect import bisect_right
 from collections.abc import Sequence
 from fractions import Fraction
+from itertools import accumulate
 
 RULE = "pps-systematic"
 RULE_VERSION = 1
@@ -63,19 +65,33 @@ def inclusion_probabilities(weights: Sequence[Fraction], n: int) -> list[Fractio
         certain |= reached
 
 
+class SystematicPPS:
+    """Systematic PPS over fixed probabilities (summing to a whole n, each in (0, 1]), checked once; `draw(seed)`
+    is then cheap, so the tests can repeat it many times by the very code a draw runs."""
+
+    def __init__(self, probabilities: Sequence[Fraction]):
+        n = sum(probabilities, Fraction(0))
+        if n.denominator != 1 or any(not 0 < p <= 1 for p in probabilities):
+            raise SamplingError("xác suất không hợp lệ: mỗi xác suất phải trong (0, 1] và tổng phải là số nguyên")
+        # In whole numbers, exactly: each π_i times the common denominator of them all.
+        self.n, self.denominator = int(n), math.lcm(*(p.denominator for p in probabilities))
+        self.numerators = [p.numerator * (self.denominator // p.denominator) for p in probabilities]
+
+    def draw(self, seed: int) -> list[int]:
+        """The indices drawn, in the order drawn."""
+        if seed < 0:
+            raise SamplingError(f"--seed phải là số nguyên không âm (đang là {seed})")
+        rng = random.Random(seed)
+        order = list(range(len(self.numerators)))
+        rng.shuffle(order)
+        start = Fraction(rng.random())  # a float in [0, 1): a dyadic fraction, exact
+        # lengths and points times (the π's denominator × the start's): u + k ↦ start·D + k·D
+        scale = start.denominator
+        ends = list(accumulate(self.numerators[i] * scale for i in order))
+        first, step = start.numerator * self.denominator, self.denominator * scale
+        return [order[bisect_right(ends, first + k * step)] for k in range(self.n)]
+
+
 def systematic_pps(probabilities: Sequence[Fraction], seed: int) -> list[int]:
     """The indices drawn (in the order drawn) from probabilities summing to a whole n, each π_i ≤ 1."""
-    n = sum(probabilities, Fraction(0))
-    if n.denominator != 1 or any(not 0 < p <= 1 for p in probabilities):
-        raise SamplingError("xác suất không hợp lệ: mỗi xác suất phải trong (0, 1] và tổng phải là số nguyên")
-    if seed < 0:
-        raise SamplingError(f"--seed phải là số nguyên không âm (đang là {seed})")
-    rng = random.Random(seed)
-    order = list(range(len(probabilities)))
-    rng.shuffle(order)
-    start = Fraction(rng.random())  # a float in [0, 1): a dyadic fraction, exact
-    ends, running = [], Fraction(0)
-    for i in order:
-        running += probabilities[i]
-        ends.append(running)
-    return [order[bisect_right(ends, start + k)] for k in range(int(n))]
+    return SystematicPPS(probabilities).draw(seed)
