@@ -46,15 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     brief.set_defaults(func=_brief)
     draw = sub.add_parser("draw", help="a risk-weighted surprise draw of units to inspect, logged (mode 0600) so "
                                        "that --replay ID repeats it; docs/draw.md")
-    draw.add_argument("--n", type=int, help="how many units to draw")
-    draw.add_argument("--unit-type", action="append", dest="unit_types", help="only this directory type "
-                      "(SO, UBND_XA, ...); repeatable")
-    draw.add_argument("--seed", type=int, help="the random seed (default: a fresh one, printed and logged)")
-    draw.add_argument("--recent-months", type=int, default=12, help="leave out units inspected in the last K "
-                      "months, unless re-inspection is due (default 12)")
-    draw.add_argument("--floor", type=float, default=10.0, help="weight = floor + risk score (default 10, > 0)")
-    draw.add_argument("--replay", metavar="ID", help="repeat a logged draw and show its list")
-    draw.add_argument("--list", action="store_true", help="the draws logged (without the units drawn)")
+    what = draw.add_mutually_exclusive_group(required=True)
+    what.add_argument("--n", type=int, help="how many units to draw")
+    what.add_argument("--replay", metavar="ID", help="repeat a logged draw and show its list")
+    what.add_argument("--list", action="store_true", help="the draws logged (without the units drawn)")
+    draw.add_argument("--unit-type", action="append", dest="unit_types", metavar="TYPE", help="only this "
+                      "directory type (SO, UBND_XA, ...); repeatable")
+    draw.add_argument("--seed", type=int, metavar="S", help="the random seed (default: a fresh one, printed and "
+                      "logged)")
+    draw.add_argument("--recent-months", type=int, default=12, metavar="K", help="leave out units inspected in "
+                      "the last K months, unless re-inspection is due (default 12)")
+    draw.add_argument("--floor", type=float, default=10.0, metavar="F", help="weight = F + risk score "
+                      "(default 10, > 0)")
     draw.set_defaults(func=_draw)
     ui = sub.add_parser("ui", help="the Dagster UI and daemon on this project (schedule, sensors, run queue); "
                                    "with no source configured, on the built-in simulated city")

@@ -283,12 +283,20 @@ def test_without_reinspection_candidates_a_recent_unit_stays_out(tmp_path, capsy
                                             "UBND_HUYEN, UBND_XA)"),
     (["--n", "1", "--floor", "0"], "--floor phải lớn hơn 0"),
     (["--n", "1", "--seed", "-1"], "--seed phải là số nguyên không âm"),
-    ([], "cchc draw --n N"),
     (["--replay", "D-20990101-0000"], "không có lần bốc thăm D-20990101-0000"),
+    (["--replay", "D-20990101-0000", "--seed", "3"], "--seed và --unit-type chỉ dùng khi bốc"),
 ])
 def test_errors_are_one_line_and_log_nothing(city, capsys, args, message):
     code, out, err = draw(capsys, *args)
     assert code == 2 and message in err and out == "" and len(err.strip().splitlines()) == 1
+    assert not (city.parent / "draws.jsonl").exists()
+
+
+def test_one_of_n_replay_or_list_is_required(city, capsys):
+    for args in ([], ["--n", "1", "--replay", "D-20261202-0000"], ["--list", "--n", "2"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(["draw", *args])
+        assert exit_.value.code == 2 and "--n" in capsys.readouterr().err
     assert not (city.parent / "draws.jsonl").exists()
 
 

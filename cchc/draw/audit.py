@@ -41,6 +41,8 @@ def read_entries(path: Path) -> list[dict]:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return []
+    except PermissionError:
+        raise DrawError(f"không đọc được nhật ký bốc thăm {path}: tệp thuộc người khác hoặc không có quyền đọc") from None
     with os.fdopen(fd, encoding="utf-8") as handle:
         _check_private(path, handle.fileno())
         return [json.loads(line) for line in handle if line.strip()]
@@ -65,7 +67,10 @@ def new_id(path: Path, drawn_at: datetime) -> str:
 def append(path: Path, entry: dict) -> None:
     """Append one entry as one line, under an exclusive lock, and flush it to disk; the file is created 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    except PermissionError:
+        raise DrawError(f"không ghi được nhật ký bốc thăm {path}: không có quyền ghi") from None
     try:
         _check_private(path, fd)
         fcntl.flock(fd, fcntl.LOCK_EX)

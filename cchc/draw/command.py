@@ -44,6 +44,8 @@ def run_draw(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise DrawError(str(exc)) from None
     log = audit.log_path(settings.state_path)
+    if (args.list or args.replay) and (args.seed is not None or args.unit_types):
+        raise DrawError("--seed và --unit-type chỉ dùng khi bốc (--n); lần bốc lại dùng đúng tham số đã ghi")
     try:
         if args.list:
             return _list(log)
