@@ -44,6 +44,21 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--out-dir", help="folder for the workbooks (default briefs)")
     brief.add_argument("--months", type=int, default=12, help="months of trend and evidence (default 12)")
     brief.set_defaults(func=_brief)
+    draw = sub.add_parser("draw", help="a risk-weighted surprise draw of units to inspect, logged (mode 0600) so "
+                                       "that --replay ID repeats it; docs/draw.md")
+    what = draw.add_mutually_exclusive_group(required=True)
+    what.add_argument("--n", type=int, help="how many units to draw")
+    what.add_argument("--replay", metavar="ID", help="repeat a logged draw and show its list")
+    what.add_argument("--list", action="store_true", help="the draws logged (without the units drawn)")
+    draw.add_argument("--unit-type", action="append", dest="unit_types", metavar="TYPE", help="only this "
+                      "directory type (SO, UBND_XA, ...); repeatable")
+    draw.add_argument("--seed", type=int, metavar="S", help="the random seed (default: a fresh one, printed and "
+                      "logged)")
+    draw.add_argument("--recent-months", type=int, default=12, metavar="K", help="leave out units inspected in "
+                      "the last K months, unless re-inspection is due (default 12)")
+    draw.add_argument("--floor", type=float, default=10.0, metavar="F", help="weight = F + risk score "
+                      "(default 10, > 0)")
+    draw.set_defaults(func=_draw)
     ui = sub.add_parser("ui", help="the Dagster UI and daemon on this project (schedule, sensors, run queue); "
                                    "with no source configured, on the built-in simulated city")
     ui.add_argument("--host", default="127.0.0.1")
@@ -121,6 +136,12 @@ def _brief(args: argparse.Namespace) -> int:
     from cchc.brief import run_brief
 
     return run_brief(args)
+
+
+def _draw(args: argparse.Namespace) -> int:
+    from cchc.draw import run_draw
+
+    return run_draw(args)
 
 
 def _ui(args: argparse.Namespace) -> int:
