@@ -352,6 +352,9 @@ def test_explanations_read_out_the_numbers(remediation):
     assert remediation["KN-01"]["explanation_vi"] == (
         "Đã khắc phục: sau hạn khắc phục 31/03/2025, từ tháng 04/2025 đến tháng 07/2025 95,0% (19/20), đạt ngưỡng 95%; "
         "12 tháng trước kiểm tra từ tháng 01/2024 đến tháng 12/2024: 70,0% (7/10).")
+    assert remediation["KN-02"]["explanation_vi"] == (  # the worked example of docs/remediation-rules.md
+        "Có cải thiện: sau hạn khắc phục 31/03/2025, từ tháng 04/2025 đến tháng 07/2025 85,0% (17/20), chưa đạt "
+        "ngưỡng 95%; 12 tháng trước kiểm tra từ tháng 01/2024 đến tháng 12/2024: 80,0% (16/20).")
     assert remediation["KN-05"]["explanation_vi"] == (
         "Chưa khắc phục: sau hạn khắc phục 15/04/2025 (không ghi hạn: 90 ngày sau ngày 15/01/2025), từ tháng 05/2025 "
         "đến tháng 07/2025 50,0% (5/10), chưa đạt ngưỡng 95%; 12 tháng trước kiểm tra từ tháng 01/2024 đến tháng "
@@ -430,3 +433,14 @@ def test_unit_signals_yearly(con):
     assert not any(year > 2025 for _, _, year in found)
     # a year that met: U08 in 2025 (07/2025 10/10) — and a count year with nothing counted meets
     assert found[(U[8], "QLVB_DI_KY_SO", 2025)]["meets_threshold"] is True
+
+
+def test_every_new_table_and_column_has_a_vietnamese_comment(con):
+    from storage.publish import mart_comments
+
+    comments = mart_comments()
+    for table in ("inspections", "recommendations", "remediation_reports", "remediation", "reinspection_candidates",
+                  "unit_signals_yearly"):
+        columns = [c for (c,) in con.sql(f"SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
+                                         f"AND table_name = '{table}' ORDER BY column_index").fetchall()]
+        assert set(comments[table]) == {"table", *columns}, table
