@@ -29,6 +29,10 @@ def _task(ma: str, unit: str, han: str, xong: str | None = None) -> dict:
             "cap_nhat_luc": "2025-04-01 10:00:00"}
 
 
+def _at(sheet: str, row: int) -> dict:
+    return {"tep": "so-theo-doi.xlsx", "dong": row, "vi_tri": f"so-theo-doi.xlsx › {sheet} › dòng {row}"}
+
+
 def _petition(pid: int, ngay_nhan: str, xu_ly: str | None) -> dict:
     return {"id": pid, "so_vao_so": f"{pid}/2025", "ngay_nhan": ngay_nhan, "nguon": "TRUC_TIEP",
             "loai_don": "KIEN_NGHI_PHAN_ANH", "ho_ten_nguoi_gui": "Nguyễn Văn An", "cccd_nguoi_gui": "001089012345",
@@ -50,9 +54,19 @@ RECORDS: dict[str, list[dict]] = {
                          _task("T2", "Sở Tư pháp", "01/03/2025")],  # a name in no directory: unresolved_units
     "donthu_dm_co_quan": [{"id": 1, "ten": "Sở Nội vụ", "ma_dinh_danh": NOI_VU}],
     "donthu_don_thu": [_petition(1, "2025-03-01", "2025-03-20")],
-    "donthu_tiep_cong_dan": [{"id": 1, "co_quan_id": 1, "ngay_tiep": "2025-03-05", "vai_tro_chu_tri": "THU_TRUONG",
+    "donthu_tiep_cong_dan": [{"id": i, "co_quan_id": 1, "ngay_tiep": day, "vai_tro_chu_tri": "THU_TRUONG",
                               "hinh_thuc": "DINH_KY", "so_luot": 3, "updated_at": "2025-04-01 09:00:00",
-                              "da_xoa": False}],
+                              "da_xoa": False} for i, day in ((1, "2025-03-05"), (2, "2025-01-08"))],
+    # the register: Sở Nội vụ's head received citizens in 01 and 03/2025, not in 02, after a deadline of
+    # 30/11/2024; it reported the recommendation carried out: overdue, contradicted, a re-inspection candidate
+    "kiemtra_cuoc_kiem_tra": [{"ma_cuoc_kiem_tra": "KT-1", "ma_don_vi": NOI_VU, "hinh_thuc": "KE_HOACH",
+                               "ngay_bat_dau": "01/10/2024", "ngay_ket_luan": "10/10/2024", "so_ket_luan": "1/KL",
+                               **_at("Cuộc kiểm tra", 2)}],
+    "kiemtra_kien_nghi": [{"ma_kien_nghi": "KN-1", "ma_cuoc_kiem_tra": "KT-1", "noi_dung": "Thủ trưởng tiếp công dân",
+                           "ma_chi_tieu": "DONTHU_TIEP_DAN_THU_TRUONG", "han_khac_phuc": "30/11/2024",
+                           **_at("Kiến nghị", 2)}],
+    "kiemtra_bao_cao_khac_phuc": [{"ma_cuoc_kiem_tra": "KT-1", "ngay_bao_cao": "05/12/2024", "ket_qua": "DA_KHAC_PHUC",
+                                   **_at("Báo cáo khắc phục", 2)}],
 }
 
 
