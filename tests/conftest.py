@@ -81,11 +81,17 @@ def client(city_server) -> GatewayClient:
     return GatewayClient(city_server.url)
 
 
+def make_small_world(store_dir) -> World:
+    """September 2025 of a small city (seed 7, scale 0.02)."""
+    return World(WorldConfig(seed=7, scale=0.02, start=date(2025, 9, 1), end=date(2025, 9, 30),
+                             store_dir=str(store_dir)))
+
+
 @pytest.fixture
 def small_world(tmp_path):
-    """A world of its own, for tests that change it (advance, touch, faults)."""
-    world = World(WorldConfig(seed=7, scale=0.02, start=date(2025, 9, 1), end=date(2025, 9, 30),
-                              store_dir=str(tmp_path)))
+    """A world of its own, for tests that change it (advance, touch, faults). A module whose tests only read
+    it overrides this with one world for the module (`make_small_world`)."""
+    world = make_small_world(tmp_path)
     yield world
     world.close()
 

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from conftest import make_small_world
 from connectors.database import DatabaseReader, selected_columns
 from core.errors import SourceError
 from core.settings import Secret
@@ -37,11 +38,19 @@ BOOLS = {"phuc_tap", "vung_kho_khan", "da_xoa"}
 DATES = {"ngay_nhan", "ngay_xu_ly_don", "ngay_thu_ly", "ngay_giai_quyet", "ngay_tiep"}
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=needs_pg)])
-def db_url(request, small_world, tmp_path) -> str:
+@pytest.fixture(scope="module")
+def small_world(tmp_path_factory):
+    """One world for the module: these tests only read the database made from it."""
+    world = make_small_world(tmp_path_factory.mktemp("donthu-world"))
+    yield world
+    world.close()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=needs_pg)])
+def db_url(request, small_world, tmp_path_factory) -> str:
     """The simulated Inspectorate database, on SQLite (always) and PostgreSQL (when configured)."""
     if request.param == "sqlite":
-        target = str(tmp_path / "d.sqlite")
+        target = str(tmp_path_factory.mktemp("donthu-db") / "d.sqlite")
         url = f"sqlite:///{target}"
     else:
         target = url = PG_URL
@@ -51,9 +60,9 @@ def db_url(request, small_world, tmp_path) -> str:
     return url
 
 
-@pytest.fixture
-def sqlite_path(small_world, tmp_path) -> str:
-    path = str(tmp_path / "d.sqlite")
+@pytest.fixture(scope="module")
+def sqlite_path(small_world, tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("donthu-sqlite") / "d.sqlite")
     db = DonThuDatabase(small_world, path)
     db.create()
     db.close()

@@ -16,7 +16,7 @@ import orjson
 import pytest
 import requests
 
-from conftest import serve
+from conftest import make_small_world, serve
 from connectors.http import GatewayClient, HostBreakers, Transient
 from connectors.paging import status_check
 from core.errors import AuthError, SourceError
@@ -102,6 +102,15 @@ class FakeGateway:
     def __exit__(self, *exc_info) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def small_world(tmp_path_factory):
+    """One world for the module: these tests serve it with faults of the gateway only (no shift, which moves
+    records), so none of them changes it."""
+    world = make_small_world(tmp_path_factory.mktemp("http-world"))
+    yield world
+    world.close()
 
 
 def fast_client(url: str, secret: str = SIM_SECRET, client_id: str = SIM_ID, **kwargs) -> GatewayClient:
