@@ -94,7 +94,10 @@ TEAM_LEADS = ("Trưởng phòng Cải cách hành chính, Sở Nội vụ", "Ph�
 # --------------------------------------------------------------------------- how inspections are planned
 
 YEARS = (2024, 2025)
-INSPECTED_SHARE = {"SO": 0.15, "UBND_HUYEN": 0.15, "UBND_XA": 0.10}  # of the eligible units, each year
+# Of the units eligible each year: a quarter of the departments and district PCs; of the communes (many,
+# small) fewer, busier ones first — the 126 communes of 2025 are larger than the 579 before them.
+INSPECTED_SHARE = {2024: {"SO": 0.25, "UBND_HUYEN": 0.25, "UBND_XA": 0.06},
+                   2025: {"SO": 0.25, "UBND_HUYEN": 0.25, "UBND_XA": 0.12}}
 SEASON = {2024: (date(2024, 3, 4), date(2024, 10, 31)), 2025: (date(2025, 4, 1), date(2025, 11, 20))}
 FOLLOW_UP_DAYS = 240  # a unit is inspected only if it exists this long after the start (deadline + months)
 REINSPECTIONS = 4  # at most, in 2025, of units inspected in 2024 whose remediation fell short
@@ -336,7 +339,7 @@ class _Planner:
 
     def _planned(self, rng: FastRandom, year: int) -> list[tuple]:
         drafts = []
-        for loai, share in INSPECTED_SHARE.items():
+        for loai, share in INSPECTED_SHARE[year].items():
             eligible = [(u, w) for u in self.directory.units if u.loai == loai and (w := self._window(u, year))]
             n = int(share * len(eligible) + rng.random())
             for unit, (lo, hi) in self._sample(rng, eligible, n):
@@ -349,7 +352,7 @@ class _Planner:
     @staticmethod
     def _sample(rng: FastRandom, eligible: list, n: int) -> list:
         """`n` of `eligible` without replacement, busier units more likely (inspectors go where the work is)."""
-        keyed = sorted(eligible, key=lambda e: rng.random() ** (1 / e[0].size), reverse=True)
+        keyed = sorted(eligible, key=lambda e: rng.random() ** (1 / e[0].size ** 2), reverse=True)
         return keyed[:n]
 
     def _reinspections(self, rng: FastRandom) -> list[tuple]:
@@ -416,7 +419,7 @@ class _Planner:
         candidates = _SIGNALS_OF.get(unit.loai, ())
         if candidates and self._expected(unit, candidates[0], months) < THRESHOLDS[candidates[0]]:
             chosen = [s for s in candidates if rng.random() < 0.65] or [candidates[0]]
-        if self._expected(unit, ESIGN_SIGNAL, months) < THRESHOLDS[ESIGN_SIGNAL] - 0.01 and rng.random() < 0.6:
+        if self._expected(unit, ESIGN_SIGNAL, months) < THRESHOLDS[ESIGN_SIGNAL] - 0.02 and rng.random() < 0.6:
             chosen.append(ESIGN_SIGNAL)
         return chosen
 
