@@ -358,7 +358,8 @@ class _Planner:
     def _reinspections(self, rng: FastRandom) -> list[tuple]:
         """Units inspected in 2024 whose remediation fell short (or whose claim is doubtful), again in 2025."""
         candidates = [i for i in self.inspections if i.start.year == 2024 and i.outcome in (PARTIAL, STAY, WORSE)]
-        candidates.sort(key=lambda i: rng.random())
+        rank = {"SO": 0, "UBND_HUYEN": 1}  # departments and districts first, then communes
+        candidates.sort(key=lambda i: (rank.get(i.unit.loai, 2), rng.random()))
         drafts, seen = [], set()
         for i in candidates:
             if len(drafts) >= REINSPECTIONS or i.unit.code in seen:

@@ -192,3 +192,36 @@ def test_the_register_keeps_to_the_worlds_dates(directory):
     assert all(r[1] in concluded for rows_ in rows[sim.RECOMMENDATIONS].values() for r in rows_)
     assert all(r[2] <= last and r[0] in concluded for rows_ in rows[sim.REPORTS].values() for r in rows_)
     assert directory.register.rows(date(2026, 6, 1), date(2026, 6, 30)) == {s: {} for s in sim.HEADERS}
+
+
+def test_a_world_writes_the_register_as_of_its_clock(small_world, tmp_path):
+    """seed 7, September 2025: only the inspections that started that month, as known on its last day."""
+    paths = small_world.write_register(tmp_path / "so-theo-doi")
+    expected = small_world.directory.register.rows(date(2025, 9, 1), date(2025, 9, 30))
+    started = [r for rows in expected[sim.INSPECTIONS].values() for r in rows]
+    assert started and [p.name for p in paths] == ["so-theo-doi-2025.xlsx"]
+    sheet = load_workbook(paths[0])[sim.INSPECTIONS]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [r[0] for r in started]
+
+
+def test_the_simulate_command_writes_the_register(tmp_path, capsys):
+    from cchc.simulate import run_simulate
+
+    assert run_simulate(["register", str(tmp_path), "--seed", "61", "--end", "2026-11-30"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["so-theo-doi-2024.xlsx", "so-theo-doi-2025.xlsx"]
+    assert "Cuộc kiểm tra" in capsys.readouterr().out
+
+
+def test_the_demo_hands_the_pipeline_its_register():
+    import dataclasses
+    import os
+
+    from cchc.demo import simulated_city
+    from core.settings import Settings
+    from simulator.world import yesterday_local
+
+    settings = dataclasses.replace(Settings.from_env(env={}), sync_start=yesterday_local() - timedelta(days=2))
+    with simulated_city(settings) as city:
+        folder = city.env["CCHC_INSPECTIONS_DIR"]
+        assert os.path.isdir(folder) and os.path.basename(folder) == "so-theo-doi"
+    assert not os.path.exists(folder)
