@@ -225,3 +225,48 @@ def test_the_demo_hands_the_pipeline_its_register():
         folder = city.env["CCHC_INSPECTIONS_DIR"]
         assert os.path.isdir(folder) and os.path.basename(folder) == "so-theo-doi"
     assert not os.path.exists(folder)
+
+
+def _month(stamp: str) -> date:
+    return date(int(stamp[:4]), int(stamp[4:6]), 1)
+
+
+def test_the_one_stop_shops_records_bear_the_story_out(directory):
+    """MOTCUA_DUNG_HAN from the dossiers themselves: a department that remedied is on time after its
+    deadline; one that claims a remedy it did not make is not (12 months before the conclusion against
+    the 6 months after the deadline, as the remediation mart compares them)."""
+    from simulator.generators import motcua
+    from simulator.generators.common import Context
+    from simulator.timeutil import daterange
+
+    cases = [i for i in directory.register.inspections
+             if "MOTCUA_DUNG_HAN" in i.signals and i.unit.loai in ("SO", "UBND_HUYEN") and i.start.year == 2024]
+    remedied = next(i for i in cases if i.outcome == sim.REMEDY)
+    claimed = next(i for i in cases if i.outcome != sim.REMEDY and i.claims_remedied)
+    units = {remedied.unit.code, claimed.unit.code}
+    first = min(date(i.conclusion_date.year - 1, i.conclusion_date.month, 1) for i in (remedied, claimed))
+    last = max(i.deadline + timedelta(days=185) for i in (remedied, claimed))
+    ctx = Context(directory.seed, 0.01, directory)
+    on_time: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
+    for day in daterange(first - timedelta(days=31), last):
+        for life in motcua.generate(ctx, day):
+            r = life.render(len(life.stamps) - 1)
+            if r["MaDonVi"] in units and r["TrangThaiHoSo"] in ("9", "10") and r["NgayKetThucXuLy"] and r["NgayHenTra"]:
+                counts = on_time[(r["MaDonVi"], _month(r["NgayKetThucXuLy"]))]
+                counts[0] += r["NgayKetThucXuLy"] <= r["NgayHenTra"]
+                counts[1] += 1
+
+    def ratio(i, lo: date, hi: date) -> float:
+        months = [v for (code, m), v in on_time.items() if code == i.unit.code and lo <= m < hi]
+        return sum(v[0] for v in months) / sum(v[1] for v in months)
+
+    for i in (remedied, claimed):
+        conclusion_month = i.conclusion_date.replace(day=1)
+        before = ratio(i, date(conclusion_month.year - 1, conclusion_month.month, 1), conclusion_month)
+        after_start = (i.deadline + timedelta(days=1)).replace(day=1)
+        after = ratio(i, after_start, min(last, i.unit.valid_to or last).replace(day=1))
+        assert before < 0.95, (i.id, before)
+        if i is remedied:
+            assert after >= 0.95, (i.id, before, after)
+        else:
+            assert after < 0.95, (i.id, before, after)
