@@ -166,7 +166,9 @@ class Inspection:
 
     @property
     def deadline(self) -> date:
-        return max(r.deadline for r in self.recommendations)
+        """The remediation deadline of its signal recommendations (of all of them when none has a signal)."""
+        return max([r.deadline for r in self.recommendations if r.signal]
+                   or [r.deadline for r in self.recommendations])
 
     @property
     def claims_remedied(self) -> bool:
@@ -445,8 +447,9 @@ class _Planner:
         else:
             new_perf, new_signed = max(perf - step, 0.5), max(signed - step, 0.5)
         deadline = insp.deadline
-        if outcome in (REMEDY, PARTIAL):
+        if outcome in (REMEDY, PARTIAL):  # in place a little before the deadline
             since = insp.conclusion_date + (deadline - insp.conclusion_date) * (0.3 + 0.5 * rng.random())
+            since = min(since, deadline - timedelta(days=7))
         else:
             since = insp.conclusion_date + timedelta(days=rng.randint(7, 45))
         change = Change(since, new_perf if perf_weak else None,
@@ -488,7 +491,7 @@ class _Planner:
             insp.conclusion_no = f"{n}/KL-SNV"
 
     def _ensure_the_story(self) -> None:
-        """Every outcome present, and a few units claiming remedies their data contradict."""
+        """At least a few units claiming remedies their data contradict (the point of checking claims)."""
         with_signals = [i for i in self.inspections if i.outcome]
         contradicting = [i for i in with_signals if i.outcome != REMEDY and i.claims_remedied]
         rng = stream(self.seed, "register", "story")
