@@ -1,10 +1,11 @@
-"""The demo: the built-in simulated city serves all five systems when no source is configured.
+"""The demo: the built-in simulated city serves all six systems when no source is configured.
 
 Only the commands that run the demo import this module (and so the simulator). It starts the city
-in this process — the gateway on a free localhost port, the Inspectorate database in a temporary
-folder — and hands the pipeline the variables of a fully configured run, plus
-`CCHC_SIMULATED_CITY`, the city's identity: everything the run stores and publishes says that the
-data are simulated, and a state holding them refuses real sources (and the reverse).
+in this process — the gateway on a free localhost port; the Inspectorate database and the
+inspectors' register (its Excel workbooks, in `so-theo-doi/`) in a temporary folder — and hands
+the pipeline the variables of a fully configured run, plus `CCHC_SIMULATED_CITY`, the city's
+identity: everything the run stores and publishes says that the data are simulated, and a state
+holding them refuses real sources (and the reverse).
 """
 
 from __future__ import annotations
@@ -65,12 +66,14 @@ def simulated_city(settings: Settings) -> Iterator[DemoCity]:
         server = SimulatorServer(Gateway(world, credentials, faults)).start()
         database = DonThuDatabase(world, os.path.join(workdir, "donthu.sqlite"))
         database.create()
+        register = os.path.join(workdir, "so-theo-doi")
+        world.write_register(register)
         label = demo_label(settings)
         records = sum(v["current"] for v in world.stats()["systems"].values())
         yield DemoCity(label, {
             "CCHC_LGSP_URL": server.url, "CCHC_LGSP_CLIENT_ID": credentials.client_id,
             "CCHC_LGSP_CLIENT_SECRET": credentials.client_secret, "CCHC_DONTHU_DB_URL": database.url,
-            "CCHC_SIMULATED_CITY": label,
+            "CCHC_INSPECTIONS_DIR": register, "CCHC_SIMULATED_CITY": label,
         }, records, world.generation_seconds)
     finally:
         if server is not None:

@@ -1,4 +1,4 @@
-"""`cchc simulate serve|db`: run the simulated city."""
+"""`cchc simulate serve|db|register`: run the simulated city, or write its database or register."""
 
 from __future__ import annotations
 
@@ -46,11 +46,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="fault rates, e.g. throttle=0.05,gateway=0.05 (env CCHC_SIM_FAULTS)")
     serve.add_argument("--token-ttl", type=int, default=3600, help="token lifetime in seconds")
     serve.add_argument("--db", default=None, help="also write system 5's database here (path or SQLAlchemy URL)")
+    serve.add_argument("--register", default=None, metavar="DIR",
+                       help="also write the inspection register (system 6, Excel workbooks) into this folder")
     serve.set_defaults(func=serve_command)
     db = simsub.add_parser("db", help="write the Inspectorate's database (system 5)")
     db.add_argument("path", help="SQLite file path, or a SQLAlchemy URL (postgresql+psycopg://...)")
     add_world_arguments(db)
     db.set_defaults(func=db_command)
+    reg = simsub.add_parser("register", help="write the inspectors' register (system 6): Excel workbooks")
+    reg.add_argument("folder", help="folder for the workbooks (so-theo-doi-2024.xlsx, so-theo-doi-2025.xlsx)")
+    reg.add_argument("--seed", type=int, default=61, help="random seed; the same as the city's (default 61)")
+    reg.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1),
+                     help="the city's first day: earlier inspections are left out (default 2023-01-01)")
+    reg.add_argument("--end", type=date.fromisoformat, default=None,
+                     help="the register as of this day, local (default yesterday)")
+    reg.set_defaults(func=register_command)
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -65,12 +75,16 @@ def serve_command(args: argparse.Namespace) -> int:
         db = DonThuDatabase(world, args.db)
         db.create()
         db.follow()
+    if args.register:
+        world.write_register(args.register)
     gateway = Gateway(world, credentials_from_env(), faults, args.base_path, args.token_ttl)
     server = SimulatorServer(gateway, args.host, args.port)
     counts = {s: v["current"] for s, v in world.stats()["systems"].items()}
     print(f"Simulated gateway at {server.url} ({world.generation_seconds:.1f} s to generate): {counts}", flush=True)
     if db:
         print(f"Inspectorate database at {args.db}", flush=True)
+    if args.register:
+        print(f"Inspection register in {args.register}", flush=True)
     signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
@@ -97,3 +111,19 @@ def db_command(args: argparse.Namespace) -> int:
     print(f"Wrote the Inspectorate database to {args.path}: {counts}")
     return 0
 
+
+
+def register_command(args: argparse.Namespace) -> int:
+    """The register alone: it needs the units and their behaviour, not the city's records."""
+    from simulator.directory import Directory
+
+    end = args.end or yesterday_local()
+    if end < args.start:
+        raise SystemExit(f"--end {end} is before --start {args.start}")
+    register = Directory(args.seed).register
+    paths = register.write(args.folder, args.start, end)
+    rows = register.rows(args.start, end)
+    counts = {sheet: sum(len(r) for r in by_year.values()) for sheet, by_year in rows.items()}
+    print(f"Wrote the inspection register (seed {args.seed}, as of {end}) to {args.folder}: "
+          f"{', '.join(p.name for p in paths) or 'no workbook'}; {counts}")
+    return 0

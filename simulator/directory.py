@@ -27,6 +27,18 @@ _COMMUNE_PREFIX = {"phường": "P.", "thị trấn": "TT.", "xã": None}
 _FORMED_LATER = {"Nam Từ Liêm": date(2014, 4, 1), "Bắc Từ Liêm": date(2014, 4, 1)}
 
 
+@dataclass(frozen=True)
+class Change:
+    """From `since` on, a unit behaves differently: a steady performance and/or other trait values.
+
+    Inspections cause them (`simulator.register`): a unit remedies, improves partly, stays or gets worse.
+    """
+
+    since: date
+    performance: float | None = None  # None: performance as before
+    traits: tuple[tuple[str, float], ...] = ()
+
+
 @dataclass
 class Unit:
     code: str
@@ -42,15 +54,34 @@ class Unit:
     size: float = 1.0
     index: int = 0
     traits: dict[str, float] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)  # dated behaviour changes, in order of `since`
 
     def in_force(self, d: date) -> bool:
         return self.valid_from <= d and (self.valid_to is None or d <= self.valid_to)
 
     def performance(self, d: date) -> float:
         """Probability that this unit does a thing on time in the month of `d`."""
+        if self.changes:
+            for change in reversed(self.changes):
+                if change.since <= d and change.performance is not None:
+                    return change.performance
         if self.quality != "erratic":
             return self.base
         return 0.985 if unit_float("erratic", self.code, d.year, d.month) < 0.55 else 0.62
+
+    def trait(self, name: str, d: date) -> float:
+        """A trait's value on day `d` (`traits`, unless a change since then set it)."""
+        if self.changes:
+            for change in reversed(self.changes):
+                if change.since <= d:
+                    for trait, value in change.traits:
+                        if trait == name:
+                            return value
+        return self.traits[name]
+
+    def add_change(self, change: Change) -> None:
+        self.changes.append(change)
+        self.changes.sort(key=lambda c: c.since)
 
     def to_json(self) -> dict:
         return {
@@ -142,6 +173,10 @@ class Directory:
         self._boundaries = sorted({u.valid_from for u in self.units}
                                   | {u.valid_to + timedelta(days=1) for u in self.units if u.valid_to})
         self._samplers: dict[tuple, tuple[list[Unit], list[float]]] = {}
+        # The inspections of 2024-2025 change how the inspected units behave: planned before any record.
+        from simulator.register import plan_register  # noqa: PLC0415 (it plans from the units above)
+
+        self.register = plan_register(self)
 
     def _assign_behaviour(self, u: Unit) -> None:
         r = unit_float(self.seed, "quality", u.code)

@@ -195,6 +195,10 @@ class World:
     def malformed_keys(self, system: str) -> set:
         return {key for key, _u, bad, _d in self.store.iter_current(system) if bad}
 
+    def write_register(self, folder: str | Path) -> list[Path]:
+        """The inspectors' register as of the city's clock: its workbooks in `folder` (simulator.register)."""
+        return self.directory.register.write(folder, self.config.start, local_date(self.clock))
+
     def stats(self) -> dict:
         return {"clock": datetime.fromtimestamp(self.clock, ICT).isoformat(), "seed": self.config.seed,
                 "scale": self.config.scale, "start": self.config.start.isoformat(),

@@ -93,8 +93,9 @@ def _document(ctx, rng, d, sampler, everyone) -> Life:
     else:
         subject = rng.choice(SECRET_SUBJECTS).format(tag=f"{rng.randint(100000, 999999)}")
     number = f"{rng.randint(1, 4999)}/{kind if kind != 'CV' else 'UBND'}-{rng.choice(('VP', 'NC', 'KSTTHC', 'TH', 'KT'))}"
-    electronic = rng.random() < unit.traits["esign"] + (1 - unit.traits["esign"]) * 0.3
-    signed = electronic and rng.random() < unit.traits["esign"]
+    esign = unit.trait("esign", d)
+    electronic = rng.random() < esign + (1 - esign) * 0.3
+    signed = electronic and rng.random() < esign
     base = {
         "id": doc_id, "chieu": "DEN" if incoming else "DI", "so_ky_hieu": number, "ma_loai": kind,
         "trich_yeu": subject, "ma_don_vi": unit_code,
