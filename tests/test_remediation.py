@@ -3,8 +3,8 @@ hand-built city where each unit plays one case. Every number below is worked out
 
 As-of date D = 15/08/2025, so the last complete month is 07/2025. Unless a case says otherwise an
 inspection concludes on 10/01/2025 (reference date C), so the baseline is 01/2024–12/2024 and the
-monthly series starts 01/2025; the deadline is 31/03/2025, so the after window is
-greatest(04/2025, 07/2025 − 5 = 02/2025) = 04/2025 … 07/2025. Signal QLVB_DI_KY_SO (ratio, 0.95) unless
+monthly series starts 01/2025; the deadline is 31/03/2025, so the after window is the latest six months
+with data among 04/2025 … 07/2025 (after_from / after_to: the first and last of them). Signal QLVB_DI_KY_SO (ratio, 0.95) unless
 said: "good/total" per month are signed electronic outgoing documents / all outgoing documents.
 
 U01 Sở Tư pháp (named, not coded, in the register) — đã khắc phục at the threshold itself:
@@ -32,9 +32,10 @@ U07 — Σden 4: after 06 2/2, 07 1/2 → 2 months, 3/4 → CHUA_DU_DU_LIEU. (No
 U08 — one month: after 07 10/10 → CHUA_DU_DU_LIEU although it meets.
 U09 — deadline 15/08/2025 = D: not past due → CHUA_DU_DU_LIEU "chưa hết hạn khắc phục".
 U10 — deadline 14/08/2025 = D − 1: past due, but no complete month after 08/2025 → CHUA_DU_DU_LIEU.
-U11 — at most the latest 6 months: C = 10/09/2024, deadline 31/10/2024: after window
-  greatest(11/2024, 02/2025) = 02/2025 … 07/2025, so 12/2024 0/10 and 01/2025 0/10 stay out;
-  02 5/5 + 07 5/5 → 10/10 → DA_KHAC_PHUC. Baseline 09/2023 … 08/2024 has no data.
+U11 — at most the latest 6 months with data: C = 10/09/2024, deadline 31/10/2024: months with data after
+  10/2024: 11/2024 0/10, 12/2024 0/10, then 02 … 07/2025 5/5 each (none in 01/2025); the latest six are
+  02 … 07/2025 → 30/30 → DA_KHAC_PHUC, the two bad months of 2024 stay out. Baseline 09/2023 … 08/2024 has
+  no data.
 Count signal QLVB_DEN_QUA_HAN_TON (incoming documents past due and not done, per month of the deadline;
 mean per month with data):
 U12 — baseline 11/2024 2, 12/2024 2 → mean 2; after 06 2, 07 0 → mean 1 = 0.5 × 2 → CO_CAI_THIEN (tie).
@@ -131,8 +132,8 @@ DOCUMENTS = [
     *outgoing(8, "2025-07", 10, 10),
     *outgoing(9, "2025-06", 5, 5), *outgoing(9, "2025-07", 5, 5),
     *outgoing(10, "2025-06", 5, 5), *outgoing(10, "2025-07", 5, 5),
-    *outgoing(11, "2024-12", 0, 10), *outgoing(11, "2025-01", 0, 10), *outgoing(11, "2025-02", 5, 5),
-    *outgoing(11, "2025-07", 5, 5),
+    *outgoing(11, "2024-11", 0, 10), *outgoing(11, "2024-12", 0, 10),
+    *[d for month in ("02", "03", "04", "05", "06", "07") for d in outgoing(11, f"2025-{month}", 5, 5)],
     *incoming(12, "2024-11", 2), *incoming(12, "2024-12", 2), *incoming(12, "2025-06", 2), *incoming(12, "2025-07", 0, 1),
     *incoming(13, "2024-11", 1), *incoming(13, "2025-06", 2), *incoming(13, "2025-07", 1),
     *incoming(14, "2024-11", 2), *incoming(14, "2025-06", 3), *incoming(14, "2025-07", 3),
@@ -249,7 +250,7 @@ STATUSES = {  # recommendation → status, status_vi, overdue, baseline (value, 
     "KN-08": ("CHUA_DU_DU_LIEU", "chưa đủ dữ liệu", False, (None, 0), (1.0, 1)),
     "KN-09": ("CHUA_DU_DU_LIEU", "chưa đủ dữ liệu", False, (None, 0), (None, 0)),
     "KN-10": ("CHUA_DU_DU_LIEU", "chưa đủ dữ liệu", False, (None, 0), (None, 0)),
-    "KN-11": ("DA_KHAC_PHUC", "đã khắc phục", False, (None, 0), (1.0, 2)),
+    "KN-11": ("DA_KHAC_PHUC", "đã khắc phục", False, (None, 0), (1.0, 6)),
     "KN-12": ("CO_CAI_THIEN", "có cải thiện", True, (2.0, 2), (1.0, 2)),
     "KN-13": ("CHUA_KHAC_PHUC", "chưa khắc phục", True, (1.0, 1), (1.5, 2)),
     "KN-14": ("XAU_DI", "xấu đi", True, (2.0, 1), (3.0, 2)),
@@ -278,7 +279,7 @@ def test_windows_of_the_default_case(remediation):
         U[1], "Sở Tư pháp", "KT-01", "ratio", 0.95)
     assert (row["reference_date"], row["deadline"]) == (date(2025, 1, 10), date(2025, 3, 31))
     assert (row["baseline_from"], row["baseline_to"], row["after_from"], row["after_to"]) == (
-        m("01/2024"), m("12/2024"), m("04/2025"), m("07/2025"))
+        m("01/2024"), m("12/2024"), m("05/2025"), m("06/2025"))  # the months with data after 03/2025
 
 
 def test_monthly_since_lists_each_complete_month_with_data_from_the_month_of_c(remediation):
@@ -296,15 +297,15 @@ def test_monthly_since_lists_each_complete_month_with_data_from_the_month_of_c(r
 def test_a_missing_deadline_is_c_plus_90_days(remediation):
     row = remediation["KN-05"]
     assert (row["reference_date"], row["deadline"], row["after_from"], row["after_to"]) == (
-        date(2025, 1, 15), date(2025, 4, 15), m("05/2025"), m("07/2025"))
-    assert remediation["KN-05B"]["after_from"] == m("03/2025")
+        date(2025, 1, 15), date(2025, 4, 15), m("05/2025"), m("06/2025"))
+    assert remediation["KN-05B"]["after_from"] == m("04/2025")  # 03/2025 on, but no data in 03/2025
 
 
-def test_the_after_window_is_at_most_the_latest_six_complete_months(remediation):
+def test_the_after_window_is_at_most_the_latest_six_months_with_data(remediation):
     row = remediation["KN-11"]
     assert (row["baseline_from"], row["baseline_to"], row["after_from"], row["after_to"]) == (
         m("09/2023"), m("08/2024"), m("02/2025"), m("07/2025"))
-    assert (row["after_value"], row["after_months"], row["status"]) == (1.0, 2, "DA_KHAC_PHUC")
+    assert (row["after_value"], row["after_months"], row["status"]) == (1.0, 6, "DA_KHAC_PHUC")
 
 
 def test_the_deadline_day_itself_is_not_past_due(remediation):
@@ -350,24 +351,27 @@ def test_the_claim_is_the_latest_report_and_contradicted_when_the_data_disagree(
 
 def test_explanations_read_out_the_numbers(remediation):
     assert remediation["KN-01"]["explanation_vi"] == (
-        "Đã khắc phục: sau hạn khắc phục 31/03/2025, từ tháng 04/2025 đến tháng 07/2025 95,0% (19/20), đạt ngưỡng 95%; "
+        "Đã khắc phục: sau hạn khắc phục 31/03/2025, các tháng 05/2025–06/2025 95,0% (19/20), đạt ngưỡng 95%; "
         "12 tháng trước kiểm tra từ tháng 01/2024 đến tháng 12/2024: 70,0% (7/10).")
     assert remediation["KN-02"]["explanation_vi"] == (  # the worked example of docs/remediation-rules.md
-        "Có cải thiện: sau hạn khắc phục 31/03/2025, từ tháng 04/2025 đến tháng 07/2025 85,0% (17/20), chưa đạt "
+        "Có cải thiện: sau hạn khắc phục 31/03/2025, các tháng 06/2025–07/2025 85,0% (17/20), chưa đạt "
         "ngưỡng 95%; 12 tháng trước kiểm tra từ tháng 01/2024 đến tháng 12/2024: 80,0% (16/20).")
     assert remediation["KN-05"]["explanation_vi"] == (
-        "Chưa khắc phục: sau hạn khắc phục 15/04/2025 (không ghi hạn: 90 ngày sau ngày 15/01/2025), từ tháng 05/2025 "
-        "đến tháng 07/2025 50,0% (5/10), chưa đạt ngưỡng 95%; 12 tháng trước kiểm tra từ tháng 01/2024 đến tháng "
+        "Chưa khắc phục: sau hạn khắc phục 15/04/2025 (không ghi hạn: 90 ngày sau ngày 15/01/2025), các tháng "
+        "05/2025–06/2025 50,0% (5/10), chưa đạt ngưỡng 95%; 12 tháng trước kiểm tra từ tháng 01/2024 đến tháng "
         "12/2024: không có số liệu để so sánh.")
     assert remediation["KN-07"]["explanation_vi"] == (
-        "Chưa đủ dữ liệu: chưa đủ số liệu sau hạn (hạn khắc phục 31/03/2025), từ tháng 04/2025 đến tháng 07/2025 có "
+        "Chưa đủ dữ liệu: chưa đủ số liệu sau hạn (hạn khắc phục 31/03/2025), các tháng 06/2025–07/2025 có "
         "2 tháng có số liệu với 4 trường hợp, cần ít nhất 2 tháng và 5 trường hợp.")
+    assert remediation["KN-08"]["explanation_vi"] == (  # one month: named alone
+        "Chưa đủ dữ liệu: chưa đủ số liệu sau hạn (hạn khắc phục 31/03/2025), tháng 07/2025 có 1 tháng có số liệu "
+        "với 10 trường hợp, cần ít nhất 2 tháng và 5 trường hợp.")
     assert remediation["KN-14"]["explanation_vi"] == (
-        "Xấu đi: sau hạn khắc phục 31/03/2025, từ tháng 04/2025 đến tháng 07/2025 bình quân 3,0 trường hợp mỗi tháng "
+        "Xấu đi: sau hạn khắc phục 31/03/2025, các tháng 06/2025–07/2025 bình quân 3,0 trường hợp mỗi tháng "
         "(6 trong 2 tháng), chưa đạt ngưỡng 0 trường hợp mỗi tháng; 12 tháng trước kiểm tra từ tháng 01/2024 đến "
         "tháng 12/2024: bình quân 2,0 trường hợp mỗi tháng (2 trong 1 tháng).")
     assert remediation["KN-15"]["explanation_vi"] == (
-        "Có cải thiện: sau hạn khắc phục 31/03/2025, từ tháng 04/2025 đến tháng 07/2025 2/4 tháng đạt, chưa đạt "
+        "Có cải thiện: sau hạn khắc phục 31/03/2025, các tháng 04/2025–07/2025 2/4 tháng đạt, chưa đạt "
         "ngưỡng 1 ngày mỗi tháng; 12 tháng trước kiểm tra từ tháng 01/2024 đến tháng 12/2024: 1/4 tháng đạt.")
     assert all(r["explanation_vi"].endswith(".") and r["explanation_vi"].count(".") >= 1 for r in remediation.values())
 

@@ -158,8 +158,8 @@ def write_cycle(ws: Worksheet, cycle: Cycle | None) -> None:
         row += 1
         ws.cell(row=row, column=1, value="Đơn vị chưa gửi báo cáo khắc phục nào.").font = Font(italic=True)
     row += 2
-    for note in ["Trước kiểm tra: giá trị gộp 12 tháng trước tháng kết luận; sau hạn: tối đa 6 tháng trọn vẹn gần "
-                 "nhất sau tháng của hạn khắc phục. Tỷ lệ: tổng tử số / tổng mẫu số; số lượng: bình quân một tháng; "
+    for note in ["Trước kiểm tra: giá trị gộp 12 tháng trước tháng kết luận; sau hạn: tối đa 6 tháng có số liệu gần "
+                 "nhất trong các tháng trọn vẹn sau tháng của hạn khắc phục. Tỷ lệ: tổng tử số / tổng mẫu số; số lượng: bình quân một tháng; "
                  "số ngày: tỷ lệ tháng đạt.",
                  "Quy tắc xác định kết quả (đã khắc phục, có cải thiện, chưa khắc phục, xấu đi, chưa đủ dữ liệu): "
                  "xem docs/quy-tac-khac-phuc.md."]:

@@ -3,8 +3,8 @@
 -- recommendation's, else C + 90 days. The unit's monthly rows of the signal are pooled per kind (ratio:
 -- Σ numerator / Σ denominator, met when ≥ the threshold; count: mean per month with data, met when the
 -- sum is 0; days: share of months met, met when every month met) over the baseline (the 12 months
--- before the month of C) and the after window (the complete months after the month of DL, at most the
--- latest 6). Status: CHUA_DU_DU_LIEU when DL is not past due or the after window has fewer than 2 months
+-- before the month of C) and the after window (the latest 6 months with data among the complete months
+-- after the month of DL: a unit dissolved since is judged on its last months). Status: CHUA_DU_DU_LIEU when DL is not past due or the after window has fewer than 2 months
 -- with data (ratio: or fewer than 5 cases); else DA_KHAC_PHUC when the after window meets; else, against
 -- the baseline, CO_CAI_THIEN / XAU_DI beyond the margins of the rules, CHUA_KHAC_PHUC otherwise. The
 -- margins are compared in integers (cross-multiplied), so a tie at a margin is exact. The claim is the
@@ -23,17 +23,20 @@ WITH recs AS (
     JOIN marts.inspections i USING (inspection_id)
     JOIN marts.signal_catalog c USING (signal_code)
 ), windows AS (
-    SELECT *,
-           greatest(CAST(month_of(deadline) + INTERVAL 1 MONTH AS DATE),
-                    CAST(last_month - INTERVAL 5 MONTH AS DATE)) AS after_start
+    SELECT *, CAST(month_of(deadline) + INTERVAL 1 MONTH AS DATE) AS after_start
     FROM recs
-), monthly AS (
+), months AS (
     SELECT w.recommendation_id, m.period, m.numerator, m.denominator, m.value, m.threshold, m.meets_threshold,
            m.period BETWEEN w.baseline_from AND w.baseline_to AS in_baseline,
-           m.period BETWEEN w.after_start AND w.last_month AS in_after,
+           m.period BETWEEN w.after_start AND w.last_month AS after_deadline,
            m.period BETWEEN w.since_from AND w.last_month AS in_since
     FROM windows w
     JOIN marts.unit_signals_monthly m ON m.unit_code = w.unit_code AND m.signal_code = w.signal_code
+), monthly AS (
+    -- the after window: the latest six months with data after the deadline's month
+    SELECT *, after_deadline AND row_number() OVER (PARTITION BY recommendation_id, after_deadline
+                                                    ORDER BY period DESC) <= 6 AS in_after
+    FROM months
 ), summed AS (
     SELECT recommendation_id,
            max(threshold) AS unit_threshold,
@@ -45,6 +48,8 @@ WITH recs AS (
            count(*) FILTER (WHERE in_after AND meets_threshold) AS a_met,
            coalesce(sum(numerator) FILTER (WHERE in_after), 0) AS a_num,
            coalesce(sum(denominator) FILTER (WHERE in_after), 0) AS a_den,
+           min(period) FILTER (WHERE in_after) AS after_from,
+           max(period) FILTER (WHERE in_after) AS after_to,
            list({'period': period, 'numerator': numerator, 'denominator': denominator, 'value': value,
                  'meets_threshold': meets_threshold} ORDER BY period) FILTER (WHERE in_since) AS monthly_since
     FROM monthly
@@ -56,7 +61,7 @@ WITH recs AS (
            coalesce(s.b_num, 0) AS b_num, coalesce(s.b_den, 0) AS b_den,
            coalesce(s.a_months, 0) AS a_months, coalesce(s.a_met, 0) AS a_met,
            coalesce(s.a_num, 0) AS a_num, coalesce(s.a_den, 0) AS a_den,
-           s.monthly_since
+           s.after_from, s.after_to, s.monthly_since
     FROM windows w
     LEFT JOIN summed s USING (recommendation_id)
 ), valued AS (
@@ -139,7 +144,11 @@ WITH recs AS (
            'hạn khắc phục ' || vn_date(deadline)
                || CASE WHEN default_deadline THEN ' (không ghi hạn: 90 ngày sau ngày ' || vn_date(reference_date) || ')'
                        ELSE '' END AS deadline_text,
-           'từ tháng ' || strftime(after_start, '%m/%Y') || ' đến tháng ' || strftime(last_month, '%m/%Y') AS after_span,
+           CASE WHEN a_months = 0 THEN 'từ tháng ' || strftime(after_start, '%m/%Y') || ' đến tháng '
+                                       || strftime(last_month, '%m/%Y')
+                WHEN after_from = after_to THEN 'tháng ' || strftime(after_from, '%m/%Y')
+                ELSE 'các tháng ' || strftime(after_from, '%m/%Y') || '–' || strftime(after_to, '%m/%Y') END
+               AS after_span,
            'từ tháng ' || strftime(baseline_from, '%m/%Y') || ' đến tháng ' || strftime(baseline_to, '%m/%Y') AS baseline_span
     FROM claimed
 )
@@ -158,8 +167,8 @@ SELECT recommendation_id,
        CAST(b_months AS INTEGER) AS baseline_months,
        coalesce(monthly_since, CAST([] AS STRUCT(period DATE, numerator BIGINT, denominator BIGINT, value DOUBLE,
                                                  meets_threshold BOOLEAN)[])) AS monthly_since,
-       CASE WHEN after_start <= last_month THEN after_start END AS after_from,
-       CASE WHEN after_start <= last_month THEN last_month END AS after_to,
+       after_from,
+       after_to,
        CAST(after_value AS DOUBLE) AS after_value,
        CAST(a_months AS INTEGER) AS after_months,
        status,
