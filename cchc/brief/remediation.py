@@ -132,7 +132,7 @@ def write_cycle(ws: Worksheet, cycle: Cycle | None) -> None:
             status = ws.cell(row=row, column=8, value=r["status_vi"])
             if r["status"] in GOOD | BAD:
                 status.fill = MET_FILL if r["status"] in GOOD else NOT_MET_FILL
-        ws.cell(row=row, column=9, value="Quá hạn" if r["overdue"] else "")
+        ws.cell(row=row, column=9, value="Quá hạn" if r["overdue"] else None)
         ws.cell(row=row, column=10, value=r["claim_vi"] or "chưa báo cáo")
         claimed = ws.cell(row=row, column=11, value=r["claimed_on"] or "—")
         if r["claimed_on"]:
