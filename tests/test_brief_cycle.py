@@ -3,7 +3,8 @@
 Sở Y tế (U02): inspection KT-02 concluded 10/01/2025; recommendation KN-02 on QLVB_DI_KY_SO, deadline
 31/03/2025, 0.80 before → 0.85 after: có cải thiện, overdue; it reported "Đã khắc phục" on 12/06/2025
 (21/BC-SYT) — the data disagree, so it is a re-inspection candidate. Sở Tư pháp (U01): KN-01 remedied
-(0.70 → 0.95) as reported, plus KN-01B naming no signal.
+(0.70 → 0.95) as reported, plus KN-01B naming no signal and never reported on. Added here: KN-04X of
+KT-04, naming no signal: its claim is KT-04's inspection-wide report "Đang khắc phục" of 20/06/2025.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from test_remediation import (
     REPORTS,
     SESSIONS,
     U,
+    recommendation,
 )
 
 from cchc.brief.remediation import read_cycle, write_cycle
@@ -34,7 +36,8 @@ D = date(2025, 8, 15)
 def con(tmp_path_factory):
     return build(tmp_path_factory.mktemp("brief-cycle"), D, directory_don_vi=DIRECTORY, qlvb_van_ban=DOCUMENTS,
                  donthu_dm_co_quan=AGENCIES, donthu_tiep_cong_dan=SESSIONS, kiemtra_cuoc_kiem_tra=INSPECTIONS,
-                 kiemtra_kien_nghi=RECOMMENDATIONS, kiemtra_bao_cao_khac_phuc=REPORTS)
+                 kiemtra_kien_nghi=[*RECOMMENDATIONS, recommendation("KN-04X", "KT-04", 40, signal=None)],
+                 kiemtra_bao_cao_khac_phuc=REPORTS)
 
 
 def sheet_of(con, unit_code):
@@ -70,7 +73,7 @@ def test_a_remedy_the_data_confirm_and_a_recommendation_without_a_signal(con):
     kn = row_starting(rows, "KN-01")
     assert kn[7:12] == ("đã khắc phục", None, "Đã khắc phục", datetime(2025, 6, 20), None)
     general = row_starting(rows, "KN-01B")
-    assert general[3] == "— (không gắn chỉ tiêu)" and general[5:8] == ("—", "—", "—")
+    assert general[3] == "— (không gắn chỉ tiêu)" and general[5:10] == ("—", "—", "—", None, "chưa báo cáo")
     reports = [r for r in rows if r[0] == "KT-01" and r[1] == "KN-01"]
     assert reports and reports[-1][2:5] == (datetime(2025, 6, 20), "Đã khắc phục", "15/BC-STP")
 
@@ -84,3 +87,8 @@ def test_a_unit_never_inspected_and_a_file_without_the_register(con, tmp_path):
     ws = Workbook().active
     write_cycle(ws, None)
     assert ws["A3"].value.startswith("Tệp dữ liệu này chưa có sổ theo dõi kiểm tra")
+
+
+def test_a_recommendation_without_a_signal_takes_the_inspection_wide_report(con):
+    general = row_starting(sheet_of(con, U[4]), "KN-04X")
+    assert general[9:11] == ("Đang khắc phục", datetime(2025, 6, 20))

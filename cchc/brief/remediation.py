@@ -52,9 +52,13 @@ def read_cycle(con: duckdb.DuckDBPyConnection, unit_code: str) -> Cycle | None:
         "       coalesce(m.claim_vi, c.claim_vi) AS claim_vi, coalesce(m.claimed_on, c.reported_on) AS claimed_on "
         "FROM marts.recommendations r "
         "LEFT JOIN marts.remediation m USING (recommendation_id) "
-        "LEFT JOIN (SELECT recommendation_id, claim_vi, reported_on FROM marts.remediation_reports "
-        "           WHERE recommendation_id IS NOT NULL "
-        "           QUALIFY row_number() OVER (PARTITION BY recommendation_id ORDER BY reported_on DESC) = 1) c "
+        # a recommendation without a signal has no remediation row: its claim is the latest report naming it
+        # or covering its whole inspection (the rule of marts.remediation)
+        "LEFT JOIN (SELECT k.recommendation_id, p.claim_vi, p.reported_on FROM marts.recommendations k "
+        "           JOIN marts.remediation_reports p ON p.recommendation_id = k.recommendation_id "
+        "                OR (p.recommendation_id IS NULL AND p.inspection_id = k.inspection_id) "
+        "           QUALIFY row_number() OVER (PARTITION BY k.recommendation_id ORDER BY p.reported_on DESC, "
+        "                                      p.recommendation_id IS NOT NULL DESC, p.report_key DESC) = 1) c "
         "       USING (recommendation_id) "
         "JOIN marts.inspections i ON i.inspection_id = r.inspection_id "
         "WHERE r.unit_code = ? ORDER BY i.started_on DESC, r.recommendation_id", [unit_code])
