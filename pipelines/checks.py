@@ -53,9 +53,21 @@ CHECKS = (
     _unique("inspection_priority", "unit_code"),
     _unique("unresolved_units", "system", "source_value"),
     _unique("source_health", "system"),
+    _unique("inspections", "inspection_id"),
+    _unique("recommendations", "recommendation_id"),
+    _unique("remediation", "recommendation_id"),
+    _unique("unit_signals_yearly", "unit_code", "signal_code", "year"),
     _in_directory("unit_signals_monthly"),
     _in_directory("findings"),
     _in_directory("inspection_priority"),
+    _in_directory("inspections"),
+    MartCheck("remediation", "one_row_per_recommendation_with_a_signal",
+              "marts.remediation holds exactly the recommendations that name a signal.",
+              "SELECT recommendation_id, signal_code FROM marts.recommendations WHERE signal_code IS NOT NULL "
+              "AND recommendation_id NOT IN (SELECT recommendation_id FROM marts.remediation) "
+              "UNION ALL SELECT recommendation_id, signal_code FROM marts.remediation "
+              "WHERE recommendation_id NOT IN (SELECT recommendation_id FROM marts.recommendations "
+              "WHERE signal_code IS NOT NULL)"),
     MartCheck("unit_signals_monthly", "ratios_within_0_1", "Every ratio value lies in [0, 1].",
               "SELECT m.* FROM marts.unit_signals_monthly m JOIN marts.signal_catalog c USING (signal_code) "
               "WHERE c.kind = 'ratio' AND NOT (m.value BETWEEN 0 AND 1 AND m.denominator > 0)"),
