@@ -270,3 +270,24 @@ def test_the_one_stop_shops_records_bear_the_story_out(directory):
             assert after >= 0.95, (i.id, before, after)
         else:
             assert after < 0.95, (i.id, before, after)
+
+
+def test_the_platforms_reader_loads_the_demo_register_without_a_reject(directory, books, tmp_path_factory):
+    """The whole chain the demo runs: the workbooks, read by the pipeline's reader and checked against the unit
+    directory as the gateway serves it (names with old tone marks and abbreviations included)."""
+    from connectors.workbooks import WorkbookFolder
+    from ingest.register import Directory as UnitDirectory
+    from ingest.register import DirectoryUnit, register_fetch
+    from models import Rejected
+    from sources.catalog import KIEMTRA
+
+    folder = tmp_path_factory.mktemp("so-theo-doi-read")
+    directory.register.write(folder, FIRST, LAST)
+    units = UnitDirectory()
+    for u in directory.json:
+        units.add(DirectoryUnit(u["ma_dinh_danh"], u["ten"], date.fromisoformat(u["hieu_luc_tu"]),
+                                date.fromisoformat(u["hieu_luc_den"]) if u["hieu_luc_den"] else None), u["ten_khac"])
+    read = [row for _table, rows in register_fetch(WorkbookFolder(KIEMTRA, folder), units, LAST)(None, None)
+            for row in rows]
+    assert [r.reason for r in read if isinstance(r, Rejected)] == []
+    assert len(read) == sum(len(rows) for rows in _records(books).values()) > 300
