@@ -136,7 +136,7 @@ def _sheet(sheet, model: type[RegisterRow], ranges: dict[str, str]) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[get_column_letter(index)].width = 60 if field == "noi_dung" else 22
+        sheet.column_dimensions[get_column_letter(index)].width = 60 if field == "noi_dung_kien_nghi" else 22
         example = sheet.cell(2, index, model.EXAMPLE.get(field))
         example.font = EXAMPLE_FONT
         if isinstance(example.value, date):

@@ -216,12 +216,12 @@ class KienNghi(RegisterRow):
     ID_FIELD: ClassVar[str] = "ma_kien_nghi"
     EXAMPLE: ClassVar[dict[str, Any]] = {
         "ma_kien_nghi": "VD-KT-2025-001/KN-01", "ma_cuoc_kiem_tra": "VD-KT-2025-001",
-        "noi_dung": "Chấn chỉnh việc giải quyết hồ sơ quá hạn; bảo đảm tỷ lệ đúng hạn từ 95% trở lên.",
+        "noi_dung_kien_nghi": "Chấn chỉnh việc giải quyết hồ sơ quá hạn; bảo đảm tỷ lệ đúng hạn từ 95% trở lên.",
         "ma_chi_tieu": "MOTCUA_DUNG_HAN", "han_khac_phuc": date(2025, 9, 30)}
 
     ma_kien_nghi: Text = Field(title="Mã kiến nghị")
     ma_cuoc_kiem_tra: Text = Field(title="Mã cuộc kiểm tra")
-    noi_dung: Text = Field(title="Nội dung kiến nghị")
+    noi_dung_kien_nghi: Text = Field(title="Nội dung kiến nghị")
     ma_chi_tieu: SignalCode = Field(None, title="Mã chỉ tiêu")
     han_khac_phuc: OptRegisterDate = Field(None, title="Hạn khắc phục")
 

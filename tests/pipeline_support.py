@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 import orjson
 import pytest
+from openpyxl import load_workbook
 
 from core.timezone import ICT
 from models import validate_record
@@ -24,9 +25,10 @@ from simulator.donthu_db import DonThuDatabase
 from simulator.faults import FaultConfig
 from simulator.server import Credentials, Gateway, SimulatorServer
 from simulator.world import World, WorldConfig
-from sources import SYSTEMS, raw_tables
+from sources import SYSTEMS, Workbooks, raw_tables
 
 RAW_TABLES = raw_tables()
+REGISTER_TABLES = {t.name for s in SYSTEMS if isinstance(s.access, Workbooks) for t in s.tables}
 RAW_ASSETS = [raw_asset(s) for s in SYSTEMS]
 SECRET = "S3cret-Marker-61-do-not-leak"
 CLIENT = "inspection-team-test"
@@ -49,11 +51,17 @@ class LiveCity:
     workdir: Path
 
     @property
+    def register_dir(self) -> Path:
+        """The inspectors' register of the city, written when it starts."""
+        return self.workdir / "so-theo-doi"
+
+    @property
     def env(self) -> dict[str, str]:
         return {
             "CCHC_LGSP_URL": self.server.url, "CCHC_LGSP_CLIENT_ID": CLIENT, "CCHC_LGSP_CLIENT_SECRET": SECRET,
             "CCHC_DONTHU_DB_URL": self.database.url, "CCHC_SYNC_START": self.world.config.start.isoformat(),
             "CCHC_WAREHOUSE": str(self.workdir / "warehouse" / "cchc.duckdb"),
+            "CCHC_INSPECTIONS_DIR": str(self.register_dir),
         }
 
     @property
@@ -76,7 +84,9 @@ def start_city(workdir: Path, config: WorldConfig, faults: FaultConfig | None = 
     database = DonThuDatabase(world, str(workdir / "source-donthu.sqlite"))
     database.create()
     database.follow()
-    return LiveCity(world, server, database, workdir)
+    city = LiveCity(world, server, database, workdir)
+    world.write_register(city.register_dir)
+    return city
 
 
 def refresh(city: LiveCity, monkeypatch, instance: dg.DagsterInstance | None = None, **options):
@@ -88,10 +98,27 @@ def refresh(city: LiveCity, monkeypatch, instance: dg.DagsterInstance | None = N
                           instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False)
 
 
-def expected_rows(world: World, table: str) -> dict:
+def register_rows(folder: Path, table: str) -> list[dict]:
+    """The rows of one sheet of every workbook in `folder`, read cell by cell with where they were read."""
+    sheet, rows = RAW_TABLES[table].source_table, []
+    for path in sorted(folder.glob("*.xlsx")):
+        book = load_workbook(path, read_only=True)
+        if sheet in book.sheetnames:
+            cells = list(book[sheet].iter_rows(values_only=True))
+            field_of = {title: name for name, title in RAW_TABLES[table].model.columns().items()}
+            for number, row in enumerate(cells[1:], start=2):
+                rows.append({field_of[h]: v for h, v in zip(cells[0], row, strict=True) if h in field_of}
+                            | {"tep": path.name, "dong": number, "vi_tri": f"{path.name} › {sheet} › dòng {number}"})
+        book.close()
+    return rows
+
+
+def expected_rows(world: World, table: str, register: Path | None = None) -> dict:
     """What the raw table must hold: every valid record the source holds now, minimised by its model."""
     spec = RAW_TABLES[table]
-    if table == "directory_don_vi":
+    if table in REGISTER_TABLES:
+        raws = register_rows(register, table) if register else []
+    elif table == "directory_don_vi":
         raws = world.directory.json
     elif table == "donthu_dm_co_quan":
         raws = [a.row() for a in world.donthu.agencies]
@@ -133,7 +160,7 @@ def assert_equal_to_truth(city: LiveCity, moved: set = frozenset()) -> dict[str,
     hold an older version or none; the next run brings them."""
     counts = {}
     for table in RAW_TABLES:
-        expected, held = expected_rows(city.world, table), held_rows(city.state_path, table)
+        expected, held = expected_rows(city.world, table, city.register_dir), held_rows(city.state_path, table)
         missing, extra = expected.keys() - held.keys() - moved, held.keys() - expected.keys()
         assert not missing and not extra, f"{table}: {len(missing)} missing, {len(extra)} extra"
         with duckdb.connect(str(city.state_path), read_only=True) as con:

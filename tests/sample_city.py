@@ -62,7 +62,7 @@ RECORDS: dict[str, list[dict]] = {
     "kiemtra_cuoc_kiem_tra": [{"ma_cuoc_kiem_tra": "KT-1", "ma_don_vi": NOI_VU, "hinh_thuc": "KE_HOACH",
                                "ngay_bat_dau": "01/10/2024", "ngay_ket_luan": "10/10/2024", "so_ket_luan": "1/KL",
                                **_at("Cuộc kiểm tra", 2)}],
-    "kiemtra_kien_nghi": [{"ma_kien_nghi": "KN-1", "ma_cuoc_kiem_tra": "KT-1", "noi_dung": "Thủ trưởng tiếp công dân",
+    "kiemtra_kien_nghi": [{"ma_kien_nghi": "KN-1", "ma_cuoc_kiem_tra": "KT-1", "noi_dung_kien_nghi": "Thủ trưởng tiếp công dân",
                            "ma_chi_tieu": "DONTHU_TIEP_DAN_THU_TRUONG", "han_khac_phuc": "30/11/2024",
                            **_at("Kiến nghị", 2)}],
     "kiemtra_bao_cao_khac_phuc": [{"ma_cuoc_kiem_tra": "KT-1", "ngay_bao_cao": "05/12/2024", "ket_qua": "DA_KHAC_PHUC",

@@ -18,7 +18,7 @@ from pipeline_support import refreshed_city
 
 pytestmark = pytest.mark.e2e
 
-SHEETS = ["Tổng quan", "Xu hướng", "Bằng chứng", "Giải thích"]
+SHEETS = ["Tổng quan", "Xu hướng", "Bằng chứng", "Kết luận và khắc phục", "Giải thích"]
 
 
 @pytest.fixture(scope="module")

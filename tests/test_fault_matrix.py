@@ -41,7 +41,7 @@ def _lost_and_doubled(city, moved) -> tuple[int, int]:
         for table, spec in RAW_TABLES.items():
             keys = [k for (k,) in con.sql(f'SELECT "{spec.key}" FROM raw.{table}').fetchall()]
             doubled += len(keys) - len(set(keys))
-            lost += len(expected_rows(city.world, table).keys() - set(keys) - moved)
+            lost += len(expected_rows(city.world, table, city.register_dir).keys() - set(keys) - moved)
     return lost, doubled
 
 

@@ -54,7 +54,7 @@ def test_published_marts_have_the_spec_columns(published):
                               "AND comment IS NULL").fetchall()
         assert uncommented == []
         counts = {t: con.sql(f"SELECT count(*) FROM marts.{t}").fetchall()[0][0] for t in SPEC_COLUMNS}
-    assert counts["signal_catalog"] == 15 and counts["source_health"] == 5
+    assert counts["signal_catalog"] == 15 and counts["source_health"] == 6  # five systems and the register
     assert all(counts[t] > 0 for t in ("units", "unit_signals_monthly", "findings", "inspection_priority",
                                        "unresolved_units")), counts
 

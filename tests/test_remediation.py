@@ -107,7 +107,7 @@ def inspection(id_: str, i: int | None, row: int, start: str = "06/01/2025", end
 
 def recommendation(id_: str, inspection_id: str, row: int, signal: str | None = "QLVB_DI_KY_SO",
                    deadline: str | None = "31/03/2025") -> dict:
-    return {"ma_kien_nghi": id_, "ma_cuoc_kiem_tra": inspection_id, "noi_dung": f"Khắc phục {signal or 'chung'}",
+    return {"ma_kien_nghi": id_, "ma_cuoc_kiem_tra": inspection_id, "noi_dung_kien_nghi": f"Khắc phục {signal or 'chung'}",
             "ma_chi_tieu": signal, "han_khac_phuc": deadline, "tep": "so-theo-doi-2025.xlsx", "dong": row,
             "vi_tri": f"so-theo-doi-2025.xlsx › Kiến nghị › dòng {row}"}
 

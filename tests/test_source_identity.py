@@ -113,7 +113,7 @@ def test_the_demo_says_so_and_marks_everything_it_publishes(tmp_path, monkeypatc
     with duckdb.connect(str(tmp_path / "warehouse" / "cchc.duckdb"), read_only=True) as con:
         assert con.sql("SELECT data_kind, simulated, source_identities FROM marts.publication").fetchall() == [
             ("DỮ LIỆU MÔ PHỎNG", True, ["simulated city (seed 61, scale 0.002)"])]
-        assert con.sql("SELECT bool_and(simulated), count(*) FROM marts.source_health").fetchall() == [(True, 5)]
+        assert con.sql("SELECT bool_and(simulated), count(*) FROM marts.source_health").fetchall() == [(True, 6)]  # the demo register too
         comments = [c for (c,) in con.sql("SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()]
     assert len(comments) >= 8 and all(c.startswith("DỮ LIỆU MÔ PHỎNG — ") for c in comments)
     assert not list(tmp_path.glob("cchc-demo-*")), "the demo city's files are gone"

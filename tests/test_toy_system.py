@@ -69,4 +69,4 @@ def test_a_system_declared_once_is_fetched_stored_materialised_and_listed(toy_ga
     assert rows[0][2] == datetime(2025, 1, 1, 3, 0, tzinfo=UTC)  # 10:00 ICT
     assert "so_dien_thoai" not in columns, "an undeclared field never reaches the raw table"
     assert ("toy", 5, 0, f"gateway {toy_gateway}") in listed
-    assert {r[0] for r in listed} == {"qlvb", "baocao", "motcua", "nhiemvu", "donthu", "toy"}
+    assert {r[0] for r in listed} == {"qlvb", "baocao", "motcua", "nhiemvu", "donthu", "kiemtra", "toy"}

@@ -2,7 +2,7 @@
 -- and the remediation deadline as typed (NULL: none given).
 SELECT ma_kien_nghi AS recommendation_id,
        ma_cuoc_kiem_tra AS inspection_id,
-       noi_dung AS text_vi,
+       noi_dung_kien_nghi AS text_vi,
        ma_chi_tieu AS signal_code,
        han_khac_phuc AS deadline,
        tep AS source_file,
