@@ -69,7 +69,7 @@ def test_sigkill_at_named_points_then_rerun_converges(tmp_path):
 
         assert _refresh(city, "publish.before_swap") == -signal.SIGKILL
         synced, _held = _state(city)
-        assert synced == {"directory", "qlvb", "baocao", "motcua", "nhiemvu", "donthu"}
+        assert synced == {"directory", "qlvb", "baocao", "motcua", "nhiemvu", "donthu", "kiemtra"}
         assert not published.exists(), "the half-published file never replaced anything"
 
         assert _refresh(city, None) == 0

@@ -30,6 +30,16 @@ def write_register(folder, inspections, recommendations=(), reports=()):
     book.save(folder / "so-theo-doi.xlsx")
 
 
+def register_at(city, monkeypatch, folder):
+    """The city's environment with the register read from `folder` (None: the variable unset)."""
+    env = {k: v for k, v in city.env.items() if k != "CCHC_INSPECTIONS_DIR"}
+    if folder is not None:
+        env["CCHC_INSPECTIONS_DIR"] = str(folder)
+    else:
+        monkeypatch.delenv("CCHC_INSPECTIONS_DIR", raising=False)
+    monkeypatch.setattr(type(city), "env", property(lambda self: env))
+
+
 def held(state_path, table):
     with duckdb.connect(str(state_path), read_only=True) as con:
         return con.sql(f"SELECT count(*) FROM raw.{table}").fetchall()[0][0]
@@ -50,7 +60,7 @@ def test_the_register_loads_after_the_directory_and_its_rejects_follow_the_workb
         ], [["KN-1", "KT-1", "Chấn chỉnh", "MOTCUA_DUNG_HAN", datetime(2025, 11, 20)],
             ["KN-2", "KT-3", "Chấn chỉnh", None, None]],
            [["KT-1", "KN-1", datetime(2025, 11, 1), "Đã khắc phục", "15/BC"]])
-        monkeypatch.setenv("CCHC_INSPECTIONS_DIR", str(folder))
+        register_at(city, monkeypatch, folder)
         result = refresh(city, monkeypatch)
         assert result.success
         assert (held(city.state_path, "kiemtra_cuoc_kiem_tra"), held(city.state_path, "kiemtra_kien_nghi"),
@@ -84,7 +94,7 @@ def test_the_register_loads_after_the_directory_and_its_rejects_follow_the_workb
         # another folder is another source: refused, nothing changes, until `cchc reset kiemtra`
         other = tmp_path / "other"
         write_register(other, [])
-        monkeypatch.setenv("CCHC_INSPECTIONS_DIR", str(other))
+        register_at(city, monkeypatch, other)
         assert not refresh(city, monkeypatch).success
         assert held(city.state_path, "kiemtra_cuoc_kiem_tra") == 2
     finally:
@@ -94,7 +104,7 @@ def test_the_register_loads_after_the_directory_and_its_rejects_follow_the_workb
 def test_without_the_folder_variable_the_register_is_not_read_and_nothing_fails(tmp_path, monkeypatch):
     city = start_city(tmp_path, live_config(tmp_path, days=3, scale=0.002))
     try:
-        monkeypatch.delenv("CCHC_INSPECTIONS_DIR", raising=False)
+        register_at(city, monkeypatch, None)
         result = refresh(city, monkeypatch)
         assert result.success
         kiemtra = [e for e in result.get_asset_materialization_events()
