@@ -133,7 +133,7 @@ def _reset(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from cchc.brief import run_brief
+    from brief import run_brief
 
     return run_brief(args)
 

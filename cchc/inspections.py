@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cchc.brief.warehouse import fetch_one, has_table, open_warehouse
+from brief.warehouse import fetch_one, has_table, open_warehouse
 from core.errors import PipelineError
 from core.settings import Settings
 from models.register import CLAIMS, EXAMPLE_PREFIX, INSPECTION_KINDS, REGISTER_ROWS, SIGNAL_CODES, RegisterRow

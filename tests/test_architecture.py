@@ -13,12 +13,12 @@ from pathlib import Path
 from sources import SYSTEMS
 
 ROOT = Path(__file__).resolve().parents[1]
-PRODUCTION = ("core", "models", "sources", "connectors", "storage", "ingest", "pipelines", "cchc")
+PRODUCTION = ("core", "models", "sources", "connectors", "storage", "ingest", "pipelines", "brief", "web", "cchc")
 
 
 def test_import_contracts_hold():
     """pyproject.toml [tool.importlinter]: core < models < sources < connectors | storage < ingest <
-    pipelines < cchc, no import of the simulator outside the demo and simulate commands, and the
+    pipelines < brief < web < cchc, no import of the simulator outside the demo and simulate commands, and the
     simulator importing nothing of the platform."""
     lint = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -27,7 +27,7 @@ def test_import_contracts_hold():
 
 
 def test_operator_commands_load_no_simulator():
-    code = ("import sys, cchc.cli, cchc.brief, cchc.reset, cchc.sql_shell, cchc.ui, pipelines.definitions, "
+    code = ("import sys, cchc.cli, brief, web, cchc.reset, cchc.sql_shell, cchc.ui, pipelines.definitions, "
             "pipelines.run; print(sorted(m for m in sys.modules if m.split('.')[0] == 'simulator'))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

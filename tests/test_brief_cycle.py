@@ -27,7 +27,7 @@ from test_remediation import (
     recommendation,
 )
 
-from cchc.brief.remediation import read_cycle, write_cycle
+from brief.remediation import read_cycle, write_cycle
 
 D = date(2025, 8, 15)
 

@@ -30,8 +30,8 @@ import duckdb
 import pytest
 from marts_support import build, rows
 
-from cchc.brief.pooling import read_pooled
-from cchc.brief.warehouse import Window, add_months, read_signals
+from brief.pooling import read_pooled
+from brief.warehouse import Window, add_months, read_signals
 from storage.publish import publish
 
 D = date(2025, 8, 15)

@@ -12,7 +12,7 @@ import duckdb
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc.brief.styles import (
+from brief.styles import (
     BOLD,
     DATE_FORMAT,
     MET_FILL,
@@ -22,7 +22,7 @@ from cchc.brief.styles import (
     header,
     set_widths,
 )
-from cchc.brief.warehouse import has_table
+from brief.warehouse import has_table
 
 SHEET = "Kết luận và khắc phục"
 TABLES = ("inspections", "recommendations", "remediation_reports", "remediation", "reinspection_candidates")

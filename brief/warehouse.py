@@ -16,7 +16,7 @@ import duckdb
 from core.timezone import ICT
 
 if TYPE_CHECKING:  # remediation reads through this module's helpers
-    from cchc.brief.remediation import Cycle
+    from brief.remediation import Cycle
 
 # The marts' codes in Vietnamese, and the order the brief lists kinds in (systems: as declared, from the file).
 UNIT_TYPE_VI = {"UBND_TP": "UBND Thành phố", "SO": "Sở, ban, ngành", "UBND_HUYEN": "UBND cấp huyện",

@@ -9,6 +9,6 @@ Reads only the published warehouse (`CCHC_WAREHOUSE`), opened read-only. One job
 - `command`: `run_brief`, the entry `cchc/cli.py` calls.
 """
 
-from cchc.brief.command import run_brief
+from brief.command import run_brief
 
 __all__ = ["run_brief"]

@@ -14,9 +14,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cchc.brief.remediation import SHEET as CYCLE_SHEET
-from cchc.brief.remediation import write_cycle
-from cchc.brief.styles import (
+from brief.remediation import SHEET as CYCLE_SHEET
+from brief.remediation import write_cycle
+from brief.styles import (
     BOLD,
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -30,7 +30,7 @@ from cchc.brief.styles import (
     set_widths,
     threshold_cell,
 )
-from cchc.brief.warehouse import KIND_ORDER, KIND_VI, BriefData, Signal, Unit
+from brief.warehouse import KIND_ORDER, KIND_VI, BriefData, Signal, Unit
 
 SHEETS = ("Tổng quan", "Xu hướng", "Bằng chứng", CYCLE_SHEET, "Giải thích")
 

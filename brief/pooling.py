@@ -13,7 +13,7 @@ from functools import cache
 
 import duckdb
 
-from cchc.brief.warehouse import Pooled, Signal, Window, fetch_one, has_table
+from brief.warehouse import Pooled, Signal, Window, fetch_one, has_table
 from storage.sqlmodels import discover
 
 MART = "unit_signals_pooled"

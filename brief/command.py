@@ -8,10 +8,10 @@ from pathlib import Path
 
 import duckdb
 
-from cchc.brief.lookup import UnitDirectory
-from cchc.brief.pooling import read_pooled
-from cchc.brief.remediation import read_cycle
-from cchc.brief.warehouse import (
+from brief.lookup import UnitDirectory
+from brief.pooling import read_pooled
+from brief.remediation import read_cycle
+from brief.warehouse import (
     BriefData,
     BriefError,
     Unit,
@@ -28,7 +28,7 @@ from cchc.brief.warehouse import (
     report_window,
     top_unit_codes,
 )
-from cchc.brief.workbook import build_workbook
+from brief.workbook import build_workbook
 from core.errors import ConfigError
 from core.settings import Settings
 

@@ -21,7 +21,7 @@ from datetime import date
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from cchc.brief.warehouse import BriefError, Unit, UnitRow
+from brief.warehouse import BriefError, Unit, UnitRow
 from models.names import name_key, search_key
 
 MAX_LISTED = 10
