@@ -82,12 +82,36 @@ def build_parser() -> argparse.ArgumentParser:
     rejects.add_argument("--full", action="store_true", help="each reject with its whole reason (for the inspection "
                                                             "register's, which name file, sheet, row and column)")
     rejects.set_defaults(func=_rejects)
+    web = sub.add_parser("web", help="the inspectors' web app (Vietnamese) over the published file")
+    web.add_argument("--host", default="127.0.0.1")
+    web.add_argument("--port", type=int, default=8080)
+    web.add_argument("--secure-cookies", action="store_true", help="mark cookies Secure (behind HTTPS)")
+    web.set_defaults(func=_web)
+    users = sub.add_parser("users", help="the web app's accounts: add (password on standard input), remove, list")
+    users.add_argument("action", choices=["add", "remove", "list"])
+    users.add_argument("login", nargs="?", help="the login (add, remove)")
+    users.add_argument("--role", choices=["thanh-tra", "quan-tri"], default="thanh-tra")
+    users.set_defaults(func=_users)
     inspections = sub.add_parser("inspections", help="the inspection register (Excel workbooks in "
                                                      "CCHC_INSPECTIONS_DIR)")
     inspections.add_argument("action", choices=["template"], help="template: write an empty register workbook")
     inspections.add_argument("file", help="the workbook to write (.xlsx)")
     inspections.set_defaults(func=_inspections)
     return parser
+
+
+def _web(args: argparse.Namespace) -> int:
+    from cchc.web import run_web
+
+    return run_web(args.host, args.port, args.secure_cookies)
+
+
+def _users(args: argparse.Namespace) -> int:
+    from cchc.web import run_users
+
+    if args.action != "list" and not args.login:
+        raise ValueError(f"cchc users {args.action}: name the login")
+    return run_users(args)
 
 
 def _inspections(args: argparse.Namespace) -> int:

@@ -1,0 +1,63 @@
+"""Logging in and out: `/dang-nhap` (fields `username`, `password`), `/dang-xuat`."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from web.sessions import new_token, same_token
+from web.site import LOGIN_COOKIE, SESSION_COOKIE, client_key, page, read_form, safe_next, secured, web_of
+
+
+async def login_form(request: Request) -> Response:
+    web = web_of(request)
+    token = request.cookies.get(LOGIN_COOKIE) or new_token()
+    response = web.render(request, "login.html", login_csrf=token, tiep=safe_next(request.query_params.get("tiep")))
+    web.set_cookie(response, LOGIN_COOKIE, token)
+    return response
+
+
+async def login(request: Request) -> Response:
+    web = web_of(request)
+    form = await read_form(request)
+    tiep = safe_next(form.get("tiep"))
+    cookie_token = request.cookies.get(LOGIN_COOKIE)
+    if not same_token(form.get("csrf"), cookie_token):
+        return web.render(request, "login.html", status=403, login_csrf=cookie_token or "", tiep=tiep,
+                          error="Biểu mẫu đã hết hạn: tải lại trang đăng nhập rồi thử lại.")
+    login_name = form.get("username", "").strip().lower()
+    keys = (f"login:{login_name}", client_key(request))
+    wait = web.limiter.locked(*keys)
+    if wait > 0:
+        return web.render(request, "login.html", status=429, login_csrf=cookie_token, tiep=tiep, username=login_name,
+                          error=f"Đăng nhập sai quá nhiều lần: tạm khóa, thử lại sau {int(wait // 60) + 1} phút.")
+    user = await run_in_threadpool(web.users.verify, login_name, form.get("password", ""))
+    if user is None:
+        web.limiter.failed(*keys)
+        return web.render(request, "login.html", status=401, login_csrf=cookie_token, tiep=tiep, username=login_name,
+                          error="Tên đăng nhập hoặc mật khẩu không đúng.")
+    web.limiter.succeeded(keys[0])
+    web.sessions.end(request.cookies.get(SESSION_COOKIE))  # whatever session the browser had is not promoted
+    token, _session = web.sessions.start(user)
+    response = secured(RedirectResponse(tiep, status_code=303))
+    web.set_cookie(response, SESSION_COOKIE, token)
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@page
+async def logout(request: Request) -> Response:
+    web = web_of(request)
+    web.sessions.end(request.cookies.get(SESSION_COOKIE))
+    response = secured(RedirectResponse("/dang-nhap", status_code=303))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+ROUTES = [
+    Route("/dang-nhap", login_form, methods=["GET"]),
+    Route("/dang-nhap", login, methods=["POST"]),
+    Route("/dang-xuat", logout, methods=["POST"]),
+]

@@ -1,0 +1,104 @@
+"""The published DuckDB file as the web app reads it: read-only, and always the newest one.
+
+A refresh replaces the file by renaming a new one over it. Each request asks for a cursor; when the
+path now names another file (inode, size or modification time changed), the next request opens the
+new file and the old one is closed once the requests still reading it are done — a page never breaks
+in the middle and never reads a half-written file.
+
+The file is opened through `/proc/self/fd/N` of a descriptor held for its lifetime: DuckDB keeps one
+database instance per path in a process, so opening the same path again would hand back the old file.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+
+class NoPublishedFile(Exception):
+    """There is no published file yet (no refresh has run with this CCHC_WAREHOUSE)."""
+
+
+@dataclass(eq=False)
+class _Generation:
+    identity: tuple[int, int, int]
+    fd: int
+    con: duckdb.DuckDBPyConnection
+    readers: int = 0
+    retired: bool = False
+
+    def close(self) -> None:
+        self.con.close()
+        os.close(self.fd)
+
+
+class PublishedFile:
+    """Cursors on the newest published file; thread-safe."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._current: _Generation | None = None
+        self.generations_opened = 0
+
+    def _identity(self) -> tuple[int, int, int]:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise NoPublishedFile(str(self.path)) from None
+        return st.st_ino, st.st_size, st.st_mtime_ns
+
+    def _open(self, identity: tuple[int, int, int]) -> _Generation:
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            con = duckdb.connect(f"/proc/self/fd/{fd}", read_only=True)
+        except BaseException:
+            os.close(fd)
+            raise
+        self.generations_opened += 1
+        return _Generation(identity, fd, con)
+
+    def _acquire(self) -> _Generation:
+        identity = self._identity()
+        with self._lock:
+            current = self._current
+            if current is None or current.identity != identity:
+                fresh = self._open(identity)
+                if current is not None:
+                    current.retired = True
+                    if current.readers == 0:
+                        current.close()
+                self._current = current = fresh
+            current.readers += 1
+            return current
+
+    def _release(self, generation: _Generation) -> None:
+        with self._lock:
+            generation.readers -= 1
+            if generation.retired and generation.readers == 0:
+                generation.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the newest file, for one request."""
+        generation = self._acquire()
+        cursor = generation.con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            self._release(generation)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._current is not None:
+                self._current.retired = True
+                if self._current.readers == 0:
+                    self._current.close()
+                self._current = None
