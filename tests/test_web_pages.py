@@ -14,7 +14,8 @@ Risk score = 100 × (0.95 − pooled) / 0.95 (each unit has one ratio signal in 
 U18's findings: 60 in 03/2025 and 3 in 05/2025 (QLVB_DI_KY_SO), 63 in all: page 1 has 50, page 2 has 13.
 Its trend window is 09/2024 … 08/2025 (the file's latest month is 08/2025, the month of D): the signing chart has
 two points (03 and 05/2025), the threshold 95 % at y = TOP + PLOT_H × 0.05; the head-of-unit reception chart
-(a commune: 4 days a month) has 11 points (09/2024 … 07/2025, value 0) and its threshold at 4 on an axis up to 5.
+(a commune: 4 days a month) has 11 points (09/2024 … 07/2025, value 0) and its threshold at 4 on an axis up to
+6 (the even number above 4 × 1.1).
 """
 
 from __future__ import annotations
@@ -206,7 +207,8 @@ def test_unit_charts_have_a_point_per_month_and_the_threshold(site):
     assert "style=" not in html and "<script" not in html
     reception = charts_by_id["DONTHU_TIEP_DAN_THU_TRUONG"]
     assert reception.count('<circle class="point"') == 11
-    days_y = round(charts.TOP + charts.PLOT_H * (1 - 4 / 5), 1)  # 4 days on an axis from 0 to 5
+    days_y = round(charts.TOP + charts.PLOT_H * (1 - 4 / 6), 1)  # 4 days on an axis from 0 to 6
+    assert days_y == 60.0 and ">6</text>" in reception and ">3</text>" in reception
     assert f'y1="{days_y}" y2="{days_y}"' in reception and "Ngưỡng: tối thiểu 4 ngày" in reception
 
 
@@ -239,11 +241,11 @@ def test_unit_findings_are_paged_and_filtered(site):
 def test_unit_register_shows_a_contradicted_claim(site):
     html = section(get(site, f"/don-vi/{U[2]}"), "kiem-tra")
     assert "KT-02" in html and "Theo kế hoạch có báo trước" in html and "2/KL-SNV" not in html  # KT-02 is row 3
-    row = html.split('<tr class="contradicted">', 1)[1].split("</tr>", 1)[0]
+    row = html.split('<tr class="row-contradicted">', 1)[1].split("</tr>", 1)[0]
     assert "KN-02" in row and "có cải thiện" in row and "Quá hạn" in row
     assert "Đã khắc phục (12/06/2025)" in row and "Mâu thuẫn với số liệu" in row
     agreed = section(get(site, f"/don-vi/{U[1]}"), "kiem-tra")
-    assert 'class="contradicted"' not in agreed and "đã khắc phục" in agreed
+    assert 'contradicted' not in agreed and "đã khắc phục" in agreed
     assert "Không gắn chỉ số" in agreed  # KN-01B names no signal
     assert "Sổ theo dõi chưa ghi cuộc kiểm tra nào" in section(get(site, f"/don-vi/{U[18]}"), "kiem-tra")
 

@@ -49,21 +49,30 @@ def threshold_text(kind: str, threshold: float | None) -> str:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k at or above `value` (at least 1): the top of a count axis."""
+    """The smallest of 1, 2, 5 × 10^k at or above `value` (at least 1): the top of an axis."""
     if value <= 1:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 2, 5, 10):
         if step * power >= value - 1e-9:
             return float(step * power)
     return float(10 * power)
 
 
 def y_top(kind: str, values: list[float], threshold: float | None) -> float:
-    """The value at the top of the y axis: 100 % for ratios, else a round number above every value."""
+    """The value at the top of the y axis: 100 % for ratios; else an even number up to 10 (at least 2), then
+    20, 50, 100, … — always above every value and the threshold, and halved into whole numbers."""
     if kind == "ratio":
         return 1.0
-    return nice_ceiling(max([0.0, *values, *([threshold] if threshold is not None else [])]) * 1.1)
+    high = max([0.0, *values, *([threshold] if threshold is not None else [])]) * 1.1
+    if high <= 10:
+        return float(max(2, 2 * math.ceil(high / 2)))
+    return nice_ceiling(high)
+
+
+def y_ticks(kind: str, top: float) -> tuple[float, ...]:
+    """Where the grid lines go, as fractions of the axis: quarters of 100 %, else halves (whole numbers)."""
+    return (0, 0.25, 0.5, 0.75, 1) if kind == "ratio" else (0, 0.5, 1)
 
 
 def y_of(value: float, top: float) -> float:
@@ -95,7 +104,7 @@ def line_chart(title: str, kind: str, months: list[date], points: list[Point], t
              f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}">',
              f"<title>{escape(title)}</title>",
              f'<rect x="{LEFT}" y="{TOP}" width="{PLOT_W}" height="{PLOT_H}" fill="#fff" stroke="{GRID}"/>']
-    for fraction in (0, 0.25, 0.5, 0.75, 1):  # grid and y labels
+    for fraction in y_ticks(kind, top):  # grid and y labels
         y = y_of(top * fraction, top)
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y}" y2="{y}" stroke="{GRID}"/>')
         parts.append(_text(LEFT - 5, y + 3.5, value_text(kind, top * fraction), anchor="end"))
