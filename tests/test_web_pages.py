@@ -1,0 +1,319 @@
+"""The inspectors' pages (Ưu tiên kiểm tra, Đơn vị, Chỉ số) served by uvicorn on a hand-built published file,
+read through `requests` after logging in. Every number is worked out by hand below.
+
+The city is tests/test_remediation.py's (as-of date D = 15/08/2025; the priority window is 09/2024 … 08/2025),
+with U12 a public service unit (DVSN) and U13 both under U1 (Sở Tư pháp), plus U18 "Ủy ban nhân dân phường Đống
+Đa" (UBND_XA) with outgoing documents 03/2025 0 of 60 signed and 05/2025 7 of 10 signed.
+
+Risk score = 100 × (0.95 − pooled) / 0.95 (each unit has one ratio signal in the window):
+  U13 incoming on time 0/4 → 100;  U14 0/8 → 100 (tie: by code, U13 first);  U18 7/70 = 0.1 → 89.47;
+  U12 1/7 → 84.96;  U11 30/50 = 0.6 → 36.84;  U5 15/20, U7 3/4, U17 3/4 = 0.75 → 21.05 (by code);
+  U6 4/5 → 15.79;  U1 09/2024 3/5 + 02/2025 2/5 + 05 10/10 + 06 9/10 + 08 1/1 = 25/31 → 15.11;
+  U3 27/33 → 13.88;  U2 33/40 → 13.16;  U4 26/30 → 8.77;  U8, U9, U10 → 0. 16 units ranked (U15 has no
+  ratio signal, U16 was dissolved).
+U18's findings: 60 in 03/2025 and 3 in 05/2025 (QLVB_DI_KY_SO), 63 in all: page 1 has 50, page 2 has 13.
+Its trend window is 09/2024 … 08/2025 (the file's latest month is 08/2025, the month of D): the signing chart has
+two points (03 and 05/2025), the threshold 95 % at y = TOP + PLOT_H × 0.05; the head-of-unit reception chart
+(a commune: 4 days a month) has 11 points (09/2024 … 07/2025, value 0) and its threshold at 4 on an axis up to
+6 (the even number above 4 × 1.1).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import test_remediation as city
+import uvicorn
+from marts_support import build
+from openpyxl import load_workbook
+
+from brief.workbook import SHEETS
+from storage.publish import publish
+from web import charts
+from web.app import create_app
+from web.users import UsersFile
+
+D = city.D
+U = dict(city.U) | {18: "000.18.70.H26"}
+LOGIN, PASSWORD = "thanhtra", "mat-khau-kiem-tra"
+DONG_DA = {"ma_dinh_danh": U[18], "ten": "Ủy ban nhân dân phường Đống Đa", "loai": "UBND_XA", "ma_cha": None,
+           "ten_khac": ["UBND phường Đống Đa"], "hieu_luc_tu": "2008-08-01", "hieu_luc_den": None}
+
+
+def directory() -> list[dict]:
+    out = []
+    for entry in city.DIRECTORY:
+        if entry["ma_dinh_danh"] == U[12]:
+            entry = entry | {"loai": "DVSN", "ma_cha": U[1]}
+        elif entry["ma_dinh_danh"] == U[13]:
+            entry = entry | {"ma_cha": U[1]}
+        out.append(entry)
+    return [*out, DONG_DA]
+
+
+def dong_da_outgoing(month: str, good: int, total: int) -> list[dict]:
+    return [d | {"ma_don_vi": U[18], "id": d["id"].replace("di-1-", "di-18-")}
+            for d in city.outgoing(1, month, good, total)]
+
+
+def publish_city(folder: Path) -> Path:
+    """The hand-built city, built into marts and published as `folder/cchc.duckdb`."""
+    con = build(folder, D, directory_don_vi=directory(),
+                qlvb_van_ban=[*city.DOCUMENTS, *dong_da_outgoing("2025-03", 0, 60), *dong_da_outgoing("2025-05", 7, 10)],
+                donthu_dm_co_quan=city.AGENCIES, donthu_tiep_cong_dan=city.SESSIONS,
+                kiemtra_cuoc_kiem_tra=city.INSPECTIONS, kiemtra_kien_nghi=city.RECOMMENDATIONS,
+                kiemtra_bao_cao_khac_phuc=city.REPORTS)
+    target = folder / "cchc.duckdb"
+    publish(con, target)
+    con.close()
+    return target
+
+
+class Served:
+    """The app on a free localhost port in a background thread."""
+
+    def __init__(self, published: Path, users: Path):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.server = uvicorn.Server(uvicorn.Config(create_app(published, users), host="127.0.0.1", port=self.port,
+                                                    log_level="warning", access_log=False))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.02)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(5)
+
+
+def make_users(path: Path) -> Path:
+    UsersFile(path).add(LOGIN, "thanh-tra", PASSWORD)
+    return path
+
+
+def logged_in(base: str) -> requests.Session:
+    session = requests.Session()
+    form = session.get(f"{base}/dang-nhap", timeout=10).text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)[1]
+    answer = session.post(f"{base}/dang-nhap", data={"username": LOGIN, "password": PASSWORD, "csrf": csrf,
+                                                     "tiep": "/"}, timeout=10)
+    assert answer.status_code == 200 and answer.url.rstrip("/") == base, answer.text[:500]
+    return session
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("web-pages")
+    served = Served(publish_city(folder), make_users(folder / "users.json"))
+    yield served, logged_in(served.base)
+    served.stop()
+
+
+def get(site, path: str, status: int = 200) -> str:
+    served, session = site
+    answer = session.get(served.base + path, timeout=10)
+    assert answer.status_code == status, (path, answer.status_code, answer.text[:500])
+    assert "default-src 'none'" in answer.headers["content-security-policy"]
+    return answer.text
+
+
+def ranked_codes(html: str) -> list[str]:
+    table = html.split('<table class="priority">', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<a href="/don-vi/([^"]+)">', table)
+
+
+def section(html: str, ident: str) -> str:
+    return html.split(f'<section id="{ident}">', 1)[1].split("</section>", 1)[0]
+
+
+# --------------------------------------------------------------------------- Ưu tiên kiểm tra
+
+
+def test_priority_ranks_the_units_by_risk(site):
+    html = get(site, "/uu-tien")
+    assert ranked_codes(html) == [U[13], U[14], U[18], U[12], U[11], U[5], U[7], U[17], U[6], U[1], U[3], U[2],
+                                  U[4], U[8], U[9], U[10]]
+    assert "<strong>16</strong> đơn vị" in html
+    row = html.split(f'href="/don-vi/{U[18]}"', 1)[1].split("</tr>", 1)[0]
+    assert "89,47" in row and "Ủy ban nhân dân phường Đống Đa" in row
+    assert "Tỷ lệ văn bản đi được ký số" in row and "QLVB_DI_KY_SO" not in row  # the reason in words
+    assert "84,96" in html.split(f'href="/don-vi/{U[12]}"', 1)[1].split("</tr>", 1)[0]
+    assert "Mọi chỉ số tỷ lệ đạt ngưỡng" in html.split(f'href="/don-vi/{U[8]}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_priority_finds_a_unit_by_its_name_without_tones(site):
+    assert ranked_codes(get(site, "/uu-tien?q=dong+da")) == [U[18]]
+    assert ranked_codes(get(site, "/uu-tien?q=S%E1%BB%9F+T%C6%B0+ph%C3%A1p")) == [U[1]]  # "Sở Tư pháp"
+    assert ranked_codes(get(site, "/uu-tien?q=++SO+TU+PHAP+")) == [U[1]]
+    html = get(site, "/uu-tien?q=%27%3B+DROP+TABLE+x%3B--")  # just text that matches nothing
+    assert "Không có đơn vị nào phù hợp" in html
+
+
+def test_priority_filters_by_type_and_parent(site):
+    assert ranked_codes(get(site, "/uu-tien?loai=DVSN")) == [U[12]]
+    assert ranked_codes(get(site, "/uu-tien?loai=UBND_XA")) == [U[18]]
+    html = get(site, f"/uu-tien?cap_tren={U[1]}")
+    assert ranked_codes(html) == [U[13], U[12]]
+    assert f'<option value="{U[1]}" selected>Sở Tư pháp (2)</option>' in html
+    assert ranked_codes(get(site, f"/uu-tien?cap_tren={U[1]}&loai=SO")) == [U[13]]
+    assert ranked_codes(get(site, "/uu-tien?loai=KHONG_CO")) == ranked_codes(get(site, "/uu-tien"))  # ignored
+
+
+def test_priority_pages_hold_fifty(site):
+    html = get(site, "/uu-tien?trang=2")  # 16 units: one page; a page past the end is empty, not an error
+    assert '<table class="priority">' not in html and "<strong>16</strong> đơn vị" in html
+    assert 'class="pager"' not in get(site, "/uu-tien")  # no pager when everything fits
+
+
+# --------------------------------------------------------------------------- Đơn vị
+
+
+def test_unit_profile_and_validity(site):
+    html = get(site, f"/don-vi/{U[18]}")
+    assert "<h1>Ủy ban nhân dân phường Đống Đa</h1>" in html
+    assert "UBND cấp xã" in html and "Hoạt động từ 01/08/2008, đang hoạt động" in html
+    assert "Hạng <strong>3</strong>/16" in html and "89,47" in html
+    assert f'href="/don-vi/{U[18]}/bao-cao.xlsx"' in html and f'href="/don-vi/{U[18]}/in"' in html
+    child = get(site, f"/don-vi/{U[12]}")
+    assert f'<a href="/don-vi/{U[1]}">Sở Tư pháp</a>' in child and "Đơn vị sự nghiệp" in child
+    gone = get(site, f"/don-vi/{U[16]}")
+    assert "đến hết ngày 30/06/2025 (đã giải thể hoặc sáp nhập)" in gone and "Không được xếp hạng" in gone
+
+
+def test_unit_charts_have_a_point_per_month_and_the_threshold(site):
+    html = section(get(site, f"/don-vi/{U[18]}"), "xu-huong")
+    charts_by_id = dict(re.findall(r'<figure class="chart" id="bieu-do-([A-Z_]+)">(.*?)</figure>', html, re.S))
+    assert set(charts_by_id) == {"QLVB_DI_KY_SO", "DONTHU_TIEP_DAN_THU_TRUONG"}
+    signing = charts_by_id["QLVB_DI_KY_SO"]
+    assert signing.count('<circle class="point"') == 2
+    ratio_y = round(charts.TOP + charts.PLOT_H * 0.05, 1)  # 95 % on an axis from 0 to 100 %
+    assert ratio_y == 20.9
+    assert '<line class="threshold" x1="46" x2="368" y1="20.9" y2="20.9"' in signing
+    assert "Tháng 03/2025: 0,0 % (0/60), không đạt ngưỡng" in signing
+    assert "Tháng 05/2025: 70,0 % (7/10), không đạt ngưỡng" in signing
+    assert ">T9</text>" in signing and ">2024</text>" in signing and ">2025</text>" in signing  # month labels
+    assert "style=" not in html and "<script" not in html
+    reception = charts_by_id["DONTHU_TIEP_DAN_THU_TRUONG"]
+    assert reception.count('<circle class="point"') == 11
+    days_y = round(charts.TOP + charts.PLOT_H * (1 - 4 / 6), 1)  # 4 days on an axis from 0 to 6
+    assert days_y == 60.0 and ">6</text>" in reception and ">3</text>" in reception
+    assert f'y1="{days_y}" y2="{days_y}"' in reception and "Ngưỡng: tối thiểu 4 ngày" in reception
+
+
+def test_chart_escapes_its_labels():
+    from datetime import date
+
+    svg = charts.line_chart("<b>&", "count", [date(2025, 1, 1)], [charts.Point(date(2025, 1, 1), 3, False)], 0)
+    assert "<b>" not in svg and "&lt;b&gt;&amp;" in svg
+    assert svg.count("<circle") == 1 and 'class="threshold"' in svg
+
+
+def test_unit_findings_are_paged_and_filtered(site):
+    first = section(get(site, f"/don-vi/{U[18]}"), "bang-chung")
+    assert "Tổng cộng <strong>63</strong> bản ghi" in first
+    assert first.count("<tr><td>") == 50 and "hiện 1–50" in first and "Trang 1/2" in first
+    assert "di-18-2025-05-10-7" in first and "ký số" in first  # newest month first; its detail sentence
+    second = section(get(site, f"/don-vi/{U[18]}?trang=2"), "bang-chung")
+    assert second.count("<tr><td>") == 13 and "hiện 51–63" in second
+    may = section(get(site, f"/don-vi/{U[18]}?thang=2025-05"), "bang-chung")
+    assert may.count("<tr><td>") == 3 and "tháng 05/2025: <strong>3</strong> bản ghi" in may
+    assert "15/05/2025" not in may and "10/05/2025" in may  # event date
+    march = section(get(site, f"/don-vi/{U[18]}?chi_so=QLVB_DI_KY_SO&thang=2025-03&trang=2"), "bang-chung")
+    assert march.count("<tr><td>") == 10 and "<strong>60</strong> bản ghi" in march
+    none = section(get(site, f"/don-vi/{U[18]}?chi_so=QLVB_DEN_DUNG_HAN"), "bang-chung")
+    assert "<strong>0</strong> bản ghi" in none
+    bad = section(get(site, f"/don-vi/{U[18]}?thang=2025-13&chi_so=X'--"), "bang-chung")
+    assert bad.count("<tr><td>") == 50  # unreadable filters are no filter
+
+
+def test_unit_register_shows_a_contradicted_claim(site):
+    html = section(get(site, f"/don-vi/{U[2]}"), "kiem-tra")
+    assert "KT-02" in html and "Theo kế hoạch có báo trước" in html and "2/KL-SNV" not in html  # KT-02 is row 3
+    row = html.split('<tr class="row-contradicted">', 1)[1].split("</tr>", 1)[0]
+    assert "KN-02" in row and "có cải thiện" in row and "Quá hạn" in row
+    assert "Đã khắc phục (12/06/2025)" in row and "Mâu thuẫn với số liệu" in row
+    agreed = section(get(site, f"/don-vi/{U[1]}"), "kiem-tra")
+    assert 'contradicted' not in agreed and "đã khắc phục" in agreed
+    assert "Không gắn chỉ số" in agreed  # KN-01B names no signal
+    assert "Sổ theo dõi chưa ghi cuộc kiểm tra nào" in section(get(site, f"/don-vi/{U[18]}"), "kiem-tra")
+
+
+def test_unit_brief_downloads_as_xlsx(site):
+    served, session = site
+    answer = session.get(f"{served.base}/don-vi/{U[18]}/bao-cao.xlsx", timeout=30)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert answer.headers["content-disposition"] == f'attachment; filename="bao-cao-kiem-tra-{U[18]}-2025-08-15.xlsx"'
+    workbook = load_workbook(io.BytesIO(answer.content))
+    assert tuple(workbook.sheetnames) == SHEETS
+    assert session.get(f"{served.base}/don-vi/khong-co/bao-cao.xlsx", timeout=10).status_code == 404
+
+
+def test_unknown_unit_is_a_vietnamese_404(site):
+    html = get(site, "/don-vi/000.99.99.H26", status=404)
+    assert "Không tìm thấy đơn vị" in html and "000.99.99.H26" in html and '<nav>' in html
+
+
+def test_print_page_has_no_nav_and_caps_the_findings(site):
+    html = get(site, f"/don-vi/{U[18]}/in")
+    assert "<nav" not in html and "Đăng xuất" not in html and 'class="print"' in html
+    assert '<form class="filters"' not in html
+    assert section(html, "bang-chung").count("<tr><td>") == 63  # all of them: fewer than the 200 of a print
+    assert html.count('<circle class="point"') == 13
+    assert "Ủy ban nhân dân phường Đống Đa" in html
+
+
+def test_pages_need_a_session(site):
+    served, _ = site
+    answer = requests.get(f"{served.base}/don-vi/{U[18]}", timeout=10, allow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/dang-nhap?tiep=")
+
+
+# --------------------------------------------------------------------------- Chỉ số
+
+
+def test_signal_list_names_kind_threshold_and_legal_basis(site):
+    html = get(site, "/chi-so")
+    assert html.count('<a href="/chi-so/') == 15
+    row = html.split('href="/chi-so/QLVB_DI_KY_SO"', 1)[1].split("</tr>", 1)[0]
+    assert "Tỷ lệ văn bản đi được ký số" in row and "tối thiểu 95 %" in row and "Nghị định 30/2020/NĐ-CP" in row
+    assert "08/2025" in row and ">0/1<" in row  # 08/2025: only U1's document of 05/08, signed
+    row = html.split('href="/chi-so/DONTHU_TIEP_DAN_THU_TRUONG"', 1)[1].split("</tr>", 1)[0]
+    assert "cấp xã 4 ngày" in row and "Số ngày" in row
+
+
+def test_signal_page_spread_and_units_short(site):
+    # 05/2025 signing: U1 10/10, U5 3/5, U11 5/5, U16 0/5, U18 7/10 → 5 units, 2 met, 25/35 = 71,4 %;
+    # values 0, 0.6, 0.7, 1, 1 → quartiles 0.6 and 1, median 0.7
+    html = get(site, "/chi-so/QLVB_DI_KY_SO?thang=2025-05")
+    assert "Tỷ lệ văn bản đi (không mật" in html and "Quyết định 942/QĐ-TTg" in html
+    spread = section(html, "phan-bo")
+    assert "<strong>5</strong> đơn vị có số liệu" in spread and '<strong class="met">2</strong>' in spread
+    assert "<strong>71,4 %</strong> tỷ lệ chung (25/35)" in spread
+    cells = re.findall(r'<td class="num">([^<]+)</td>', spread.split('<table class="spread', 1)[1])[:5]
+    assert cells == ["0,0 %", "60,0 %", "70,0 %", "100,0 %", "100,0 %"]
+    assert spread.count('<rect class="bar"') == 10
+    short = section(html, "khong-dat")
+    assert re.findall(r'<a href="/don-vi/([^"]+)">', short) == [U[16], U[5], U[18]]  # furthest first
+    assert '<td class="num">3</td><td class="num">5</td>' in short  # U5: 3 of 5
+    default = get(site, "/chi-so/QLVB_DI_KY_SO")
+    assert '<option value="2025-08" selected>' in default  # the latest month with data
+
+
+def test_signal_count_and_unknown(site):
+    html = get(site, "/chi-so/QLVB_DEN_QUA_HAN_TON?thang=2025-06")  # U12 2, U13 2, U14 3 overdue
+    short = section(html, "khong-dat")
+    assert re.findall(r'<a href="/don-vi/([^"]+)">', short) == [U[14], U[12], U[13]]  # most first, then by code
+    assert "Không tìm thấy chỉ số" in get(site, "/chi-so/KHONG_CO", status=404)

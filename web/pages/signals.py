@@ -1,0 +1,78 @@
+"""Chỉ số: the signals (`/chi-so`) and one signal (`/chi-so/{code}`): definition, legal basis, the spread across
+units in a month (`thang`, default the latest with data) and the units that fall short (paged, `trang`)."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from web.charts import histogram, threshold_text
+from web.pages.paging import link, pages_of
+from web.pages.unit import parse_month
+from web.published import PublishedFile
+from web.queries import (
+    page_number,
+    publication,
+    signal_buckets,
+    signal_catalog,
+    signal_months,
+    signal_short_page,
+    signal_spread,
+    signals_overview,
+)
+from web.site import page, web_of
+
+DAYS_REQUIRED_VI = "cấp xã 4 ngày, cấp huyện 2 ngày, sở và UBND Thành phố 1 ngày mỗi tháng"
+
+
+def read_list(published: PublishedFile) -> dict:
+    with published.cursor() as cur:
+        catalog = signal_catalog(cur)
+        return {"pub": publication(cur), "signals": list(catalog.values()), "overview": signals_overview(cur),
+                "threshold_text": threshold_text, "days_required": DAYS_REQUIRED_VI}
+
+
+def read_one(published: PublishedFile, code: str, query) -> dict:
+    with published.cursor() as cur:
+        pub = publication(cur)
+        catalog = signal_catalog(cur)
+        signal = catalog.get(code)
+        if signal is None:
+            return {"pub": pub, "missing": code}
+        months = signal_months(cur, code)
+        month = parse_month(query.get("thang"))
+        month = month if month in months else (months[0] if months else None)
+        current = page_number(query.get("trang"))
+        context = {"pub": pub, "signal": signal, "months": months, "month": month, "page": current,
+                   "threshold": threshold_text(signal["kind"], signal["threshold"])
+                   if signal["threshold"] is not None else DAYS_REQUIRED_VI,
+                   "params": {"thang": f"{month:%Y-%m}" if month else ""}, "link": link}
+        if month is None:
+            return context | {"spread": None, "total": 0, "short": [], "pages": 1}
+        spread = signal_spread(cur, code, month)
+        buckets = signal_buckets(cur, code, month, signal["kind"])
+        total, short = signal_short_page(cur, code, month, signal["kind"], current)
+        return context | {"spread": spread, "buckets": buckets, "total": total, "short": short,
+                          "pages": pages_of(total),
+                          "svg": histogram(f"{signal['name_vi']} — tháng {month:%m/%Y}",
+                                           [(b["label"], b["n"], b["met"]) for b in buckets])}
+
+
+@page
+async def signals(request: Request) -> Response:
+    web = web_of(request)
+    return web.render(request, "signals.html", **await run_in_threadpool(read_list, web.published))
+
+
+@page
+async def signal(request: Request) -> Response:
+    web = web_of(request)
+    context = await run_in_threadpool(read_one, web.published, request.path_params["code"], request.query_params)
+    if "missing" in context:
+        return web.render(request, "signal_missing.html", status=404, **context)
+    return web.render(request, "signal.html", **context)
+
+
+ROUTES = [Route("/chi-so", signals, methods=["GET"]), Route("/chi-so/{code}", signal, methods=["GET"])]
