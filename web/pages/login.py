@@ -43,7 +43,7 @@ async def login(request: Request) -> Response:
     token, _session = web.sessions.start(user)
     response = secured(RedirectResponse(tiep, status_code=303))
     web.set_cookie(response, SESSION_COOKIE, token)
-    response.delete_cookie(LOGIN_COOKIE, path="/")
+    web.clear_cookie(response, LOGIN_COOKIE)
     return response
 
 
@@ -52,7 +52,7 @@ async def logout(request: Request) -> Response:
     web = web_of(request)
     web.sessions.end(request.cookies.get(SESSION_COOKIE))
     response = secured(RedirectResponse("/dang-nhap", status_code=303))
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    web.clear_cookie(response, SESSION_COOKIE)
     return response
 
 
