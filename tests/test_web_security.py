@@ -22,6 +22,7 @@ import stat
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -51,8 +52,8 @@ TRAVERSALS = ["..%2f..%2fetc%2fpasswd", "..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e/%
               "..%5capp.py", "%5cetc%5cpasswd", "....%2f%2fetc%2fpasswd", "%252e%252e%252fetc%252fpasswd",
               "style.css%00.txt", "style.css/..%2f..%2fapp.py", ".", "..", "%2e", "%2e%2e"]
 # query parameters tried on every page beside those its forms and links name
-QUERY_NAMES = ["q", "tim", "trang", "loai", "chi_so", "thang", "sap_xep", "don_vi"]
-QUERY_INJECTIONS = INJECTIONS[:2] + INJECTIONS[4:5]
+QUERY_NAMES = ["q", "trang", "loai", "chi_so", "thang"]
+QUERY_INJECTIONS = INJECTIONS[:2]
 UNIT_CODE = re.compile(r"\d{3}\.\d{2}\.\d{2}\.H\d\d")
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 REAL = web.users._HASHER, web.users._DUMMY
@@ -264,40 +265,43 @@ def units_shown(response: requests.Response, injected: str) -> set[str]:
 
 
 def test_injection_in_every_path_and_query_parameter_fails_safely(base, inspector, samples, published, users):
+    """What an injected value shows is never more than what a bogus value shows; never a 5xx."""
     before = digest(published)
-    tried = 0
+    cookies = dict(inspector.cookies)
+    checks = []  # (what, benign url, [(attempt, url)])
     for route in get_routes():
         if not guarded(route):
             continue
         path = sample_path(route.path, samples)
         page = inspector.get(f"{base}{path}", allow_redirects=False)
         assert page.status_code < 500, (path, page.status_code)
-        if "{" in route.path:  # each path parameter: what an injected value shows ⊆ what a bogus one shows
-            benign = inspector.get(f"{base}{sample_path(route.path, samples, '000.99.99.H99')}", allow_redirects=False)
-            for attempt in INJECTIONS:
-                r = inspector.get(f"{base}{sample_path(route.path, samples, attempt)}", allow_redirects=False)
-                tried += 1
-                assert r.status_code < 500 and r.status_code == benign.status_code, (route.path, attempt,
-                                                                                      r.status_code)
-                assert units_shown(r, attempt) <= units_shown(benign, ""), (route.path, attempt)
-        names = QUERY_NAMES + sorted(query_names(page.text) - set(QUERY_NAMES)) if page.status_code == 200 \
-            else QUERY_NAMES
-        for name in names:
-            benign = inspector.get(f"{base}{path}", params={name: "zzz khong co 000.99.99.H99"}, allow_redirects=False)
-            assert benign.status_code < 500, (path, name, benign.status_code)
-            for attempt in QUERY_INJECTIONS:
-                r = inspector.get(f"{base}{path}", params={name: attempt}, allow_redirects=False)
-                tried += 1
-                assert r.status_code < 500, (path, name, attempt, r.status_code)
-                assert r.status_code == benign.status_code, (path, name, attempt, r.status_code)
-                assert units_shown(r, attempt) <= units_shown(benign, ""), (path, name, attempt)
+        if "{" in route.path:
+            checks.append((route.path, f"{base}{sample_path(route.path, samples, '000.99.99.H99')}",
+                           [(a, f"{base}{sample_path(route.path, samples, a)}") for a in INJECTIONS]))
+        if "html" not in page.headers.get("content-type", ""):
+            continue  # a download reads no query parameter
+        for name in QUERY_NAMES + sorted(query_names(page.text) - set(QUERY_NAMES)):
+            url = f"{base}{path}?{name}="
+            checks.append((f"{path}?{name}", url + quote("zzz khong co 000.99.99.H99"),
+                           [(a, url + quote(a, safe="")) for a in QUERY_INJECTIONS]))
+    urls = {url for _, benign, attempts in checks for url in [benign, *(u for _, u in attempts)]}
+    with ThreadPoolExecutor(4) as pool:
+        answers = dict(zip(urls, pool.map(lambda u: requests.get(u, cookies=cookies, allow_redirects=False,
+                                                                 timeout=60), urls), strict=True))
+    for what, benign_url, attempts in checks:
+        benign = answers[benign_url]
+        assert benign.status_code < 500, (what, benign.status_code)
+        for attempt, url in attempts:
+            r = answers[url]
+            assert r.status_code < 500 and r.status_code == benign.status_code, (what, attempt, r.status_code)
+            assert units_shown(r, attempt) <= units_shown(benign, ""), (what, attempt)
+    assert checks
     # the login form's fields are no query either (on an app of their own: these failures lock)
     with serving(create_app(published, users)) as url:
         for i, attempt in enumerate(INJECTIONS):
             for username in (attempt, USER):
                 _, r = log_in(url, username, attempt, headers=from_address(f"10.9.{i}.{len(username)}"))
                 assert r.status_code in (401, 429) and USER not in r.text.replace(f'value="{USER}"', "")
-    assert tried > 0
     assert inspector.get(f"{base}/", allow_redirects=False).status_code == 200
     assert digest(published) == before
     with duckdb.connect(str(published), read_only=True) as con:
