@@ -621,13 +621,23 @@ def test_cchc_users_add_list_remove(tmp_path, monkeypatch, capsys, cheap_hashes)
     assert UsersFile(path).verify("thanhtra9", "mot-mat-khau-dai") is None
 
 
-def test_a_removed_user_cannot_log_in_without_restart(published, tmp_path, cheap_hashes):
+def test_a_removed_user_is_out_at_once(published, tmp_path, cheap_hashes):
     path = tmp_path / "web-users.json"
     UsersFile(path).add(USER, "thanh-tra", PASSWORD)
+    UsersFile(path).add(OTHER, "thanh-tra", PASSWORD)
     with serving(create_app(published, path)) as url:
-        assert log_in(url)[1].status_code == 303
+        session, r = log_in(url)
+        other, _ = log_in(url, OTHER)
+        assert session.get(f"{url}/", allow_redirects=False).status_code == 200
         UsersFile(path).remove(USER)
+        UsersFile(path).add(OTHER, "quan-tri", PASSWORD)  # a role changed: log in again
+        assert session.get(f"{url}/", allow_redirects=False).status_code == 303
+        assert other.get(f"{url}/", allow_redirects=False).status_code == 303
         assert log_in(url)[1].status_code == 401
+        UsersFile(path).add(USER, "thanh-tra", PASSWORD)  # back again: the old session stays ended
+        assert session.get(f"{url}/", allow_redirects=False).status_code == 303
+        assert log_in(url, OTHER, session=other)[1].status_code == 303
+        assert "Quản trị" in other.get(f"{url}/").text
 
 
 # --- a refresh swapping the published file ---------------------------------------------------------------

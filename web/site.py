@@ -79,7 +79,11 @@ def page(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
         web = web_of(request)
-        session = web.sessions.get(request.cookies.get(SESSION_COOKIE))
+        token = request.cookies.get(SESSION_COOKIE)
+        session = web.sessions.get(token)
+        if session is not None and web.users.current(session.user.login) != session.user:
+            web.sessions.end(token)  # the account was removed (or its role changed) since the login
+            session = None
         if session is None:
             if request.method == "GET":
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
