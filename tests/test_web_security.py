@@ -38,8 +38,9 @@ from marts_support import build
 import web.users
 from web.app import create_app
 from web.pages import ROUTES
+from web.sessions import LoginLimiter, Sessions
 from web.site import LOGIN_COOKIE, SESSION_COOKIE, safe_next
-from web.users import UsersFile
+from web.users import User, UsersFile
 
 AS_OF = date(2025, 3, 10)
 PASSWORD = "mat-khau-dai-1"
@@ -452,6 +453,22 @@ def test_five_failures_lock_the_address(published, users):
         assert r.status_code == 429 and LOCKED in r.text
         _, r = log_in(url, USER, PASSWORD, headers=from_address("10.1.0.2"))
         assert r.status_code == 303
+
+
+def test_the_limiter_and_sessions_forget_what_is_stale():
+    limiter = LoginLimiter(max_failures=2, window=0.05, lock=0.05, max_keys=100)
+    for i in range(1000):
+        limiter.failed(f"login:random-{i}", "ip:10.0.0.1")
+    assert limiter.locked("ip:10.0.0.1") > 0
+    time.sleep(0.06)
+    limiter.failed("login:last", "ip:10.0.0.2")
+    assert len(limiter._failures) + len(limiter._locked_until) <= 100
+    assert limiter.locked("ip:10.0.0.1") == 0
+    sessions = Sessions(idle_seconds=0.05)
+    tokens = [sessions.start(User(USER, "thanh-tra"))[0] for _ in range(50)]
+    time.sleep(0.06)
+    kept, _ = sessions.start(User(USER, "thanh-tra"))
+    assert len(sessions._sessions) == 1 and sessions.get(kept) and not sessions.get(tokens[0])
 
 
 # --- cookies and headers ---------------------------------------------------------------------------------
