@@ -436,7 +436,8 @@ def test_five_wrong_passwords_lock_the_login(published, users):
             _, r = log_in(url, USER, f"sai-mat-khau-{i}", headers=from_address(f"10.0.0.{i + 1}"))
             assert r.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng." in r.text
         _, r = log_in(url, USER, PASSWORD, headers=from_address("10.0.0.9"))  # the right password, elsewhere
-        assert r.status_code == 429 and LOCKED in r.text and "phút" in r.text
+        assert r.status_code == 429 and LOCKED in r.text and "thử lại sau 15 phút" in r.text
+        assert 800 < int(r.headers["retry-after"]) <= 900
         assert not any(c.startswith(f"{SESSION_COOKIE}=") for c in set_cookies(r))
         _, r = log_in(url, USER.upper(), PASSWORD, headers=from_address("10.0.0.10"))  # same login, other case
         assert r.status_code == 429
@@ -754,3 +755,18 @@ def test_an_old_generation_stays_readable_until_its_reader_is_done(published, tm
             assert cur.execute(as_of).fetchone()[0] == day, i  # a reused descriptor number never serves old data
     files.close()
     assert not open_copies(live)
+
+
+def test_the_apps_database_reaches_no_other_file(published, tmp_path):
+    from web.published import PublishedFile
+
+    files = PublishedFile(published)
+    with files.cursor() as cur:
+        assert cur.execute("SELECT count(*) FROM marts.units").fetchone()[0] > 0
+        for statement in ("SELECT * FROM read_csv('/etc/passwd')", f"COPY marts.units TO '{tmp_path}/out.csv'",
+                          f"ATTACH '{tmp_path}/other.duckdb' AS other", "SET enable_external_access = true",
+                          "DROP TABLE marts.units", "INSTALL httpfs"):
+            with pytest.raises(duckdb.Error):
+                cur.execute(statement)
+    files.close()
+    assert not list(tmp_path.iterdir())

@@ -7,7 +7,8 @@ in the middle and never reads a half-written file.
 
 Each generation is a database instance of its own (in memory) with the file attached read-only as
 `published` through `/proc/self/fd/N` of a descriptor held for its lifetime (the very file that was
-looked at). `duckdb.connect(path)` would not do: DuckDB keeps one instance per path in a process, and
+looked at); the instance then has no access to any other file (no read_csv, COPY or ATTACH), and its
+configuration is locked. `duckdb.connect(path)` would not do: DuckDB keeps one instance per path in a process, and
 resolves `/proc/self/fd/N` to the file's name, so it would hand back the old file after a swap.
 """
 
@@ -68,6 +69,9 @@ class PublishedFile:
             con = duckdb.connect(":memory:")
             try:
                 con.execute(f"ATTACH '/proc/self/fd/{fd}' AS {ALIAS} (READ_ONLY)")
+                # defence in depth: even an injected statement could read or write no other file
+                con.execute("SET enable_external_access = false")
+                con.execute("SET lock_configuration = true")
             except BaseException:
                 con.close()
                 raise

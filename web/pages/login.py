@@ -31,8 +31,11 @@ async def login(request: Request) -> Response:
     keys = (f"login:{login_name}", client_key(request))
     wait = web.limiter.locked(*keys)
     if wait > 0:
-        return web.render(request, "login.html", status=429, login_csrf=cookie_token, tiep=tiep, username=login_name,
-                          error=f"Đăng nhập sai quá nhiều lần: tạm khóa, thử lại sau {int(wait // 60) + 1} phút.")
+        response = web.render(request, "login.html", status=429, login_csrf=cookie_token, tiep=tiep,
+                              username=login_name,
+                              error=f"Đăng nhập sai quá nhiều lần: tạm khóa, thử lại sau {int(wait // 60) + 1} phút.")
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
     user = await run_in_threadpool(web.users.verify, login_name, form.get("password", ""))
     if user is None:
         web.limiter.failed(*keys)
