@@ -5,8 +5,8 @@
 Starts the app (uvicorn in a thread, the file read-only as `cchc web` reads it) with a temporary users
 file, logs in, and picks representative URLs from the file itself: the overview; the priority list's
 first page, a filter by unit type and a name search; the unit page of the highest-ranked unit and of
-the unit with the most findings, that unit's findings page 2 and a filter by its most frequent signal
-and month, its print page and its brief (.xlsx); the signal index and the page of the ratio signal with
+the unit with the most findings (and both units' briefs, .xlsx), the latter's findings page 2, a filter
+by its most frequent signal and month, and its print page; the signal index and the page of the ratio signal with
 the most findings (and its page 2). Only URLs whose route is in `web.pages.ROUTES` at run time are kept.
 Each URL is requested once to warm up, then `--repeat` times; reported per URL: the median and max of
 the server's own time (`Server-Timing: app;dur=`) and of the client's wall time, the status and size.
@@ -73,6 +73,7 @@ def pick_urls(warehouse: Path) -> tuple[list[tuple[str, str, str]], dict]:
         (f"Ưu tiên, loại {top_type} + tìm “{word}”", "/uu-tien", "/uu-tien?" + urlencode({"loai": top_type, "q": word})),
         ("Ưu tiên, tìm tên", "/uu-tien", "/uu-tien?" + urlencode({"q": word})),
         ("Đơn vị hạng 1", "/don-vi/{code}", one),
+        ("  … báo cáo .xlsx", "/don-vi/{code}/bao-cao.xlsx", f"{one}/bao-cao.xlsx"),
         (f"Đơn vị nhiều phát hiện nhất ({busiest_n:,})", "/don-vi/{code}", unit),
         ("  … phát hiện, trang 2", "/don-vi/{code}", f"{unit}?trang=2"),
         (f"  … lọc {signal} + tháng {month}", "/don-vi/{code}", f"{unit}?" + urlencode({"chi_so": signal,
