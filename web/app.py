@@ -22,7 +22,7 @@ from web.format import FILTERS
 from web.pages import ROUTES
 from web.published import PublishedFile
 from web.sessions import LoginLimiter, Sessions
-from web.site import Web, secured, web_of
+from web.site import SECURITY_HEADERS, Web, secured, web_of
 from web.users import UsersFile
 
 HERE = Path(__file__).resolve().parent
@@ -80,9 +80,32 @@ class ServerTiming:
         await self.app(scope, receive, timed)
 
 
+class SecurityHeaders:
+    """The security headers on every answer, also those no page makes (405, a refused upload, ...);
+    an answer that set one of them itself keeps its own (static files: cached)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.headers = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def guarded(message):
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                missing = [(name, value) for name, value in self.headers if name not in present]
+                if missing:
+                    message = {**message, "headers": [*message.get("headers", []), *missing]}
+            await send(message)
+
+        await self.app(scope, receive, guarded)
+
+
 def create_app(published: Path, users: Path, secure_cookies: bool = False) -> Starlette:
     app = Starlette(routes=[Route("/static/{name}", static, methods=["GET"]), *ROUTES],
-                    exception_handlers={404: not_found}, middleware=[Middleware(ServerTiming)])
+                    exception_handlers={404: not_found}, middleware=[Middleware(ServerTiming), Middleware(SecurityHeaders)])
     app.state.web = Web(PublishedFile(published), UsersFile(users), Sessions(), LoginLimiter(), templates(),
                         load_static(), secure_cookies)
     return app

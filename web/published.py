@@ -5,8 +5,11 @@ path now names another file (inode, size or modification time changed), the next
 new file and the old one is closed once the requests still reading it are done — a page never breaks
 in the middle and never reads a half-written file.
 
-The file is opened through `/proc/self/fd/N` of a descriptor held for its lifetime: DuckDB keeps one
-database instance per path in a process, so opening the same path again would hand back the old file.
+Each generation is a database instance of its own (in memory) with the file attached read-only as
+`published` through `/proc/self/fd/N` of a descriptor held for its lifetime (the very file that was
+looked at); the instance then has no access to any other file (no read_csv, COPY or ATTACH), and its
+configuration is locked. `duckdb.connect(path)` would not do: DuckDB keeps one instance per path in a process, and
+resolves `/proc/self/fd/N` to the file's name, so it would hand back the old file after a swap.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+ALIAS = "published"
 
 
 class NoPublishedFile(Exception):
@@ -54,22 +59,34 @@ class PublishedFile:
             raise NoPublishedFile(str(self.path)) from None
         return st.st_ino, st.st_size, st.st_mtime_ns
 
-    def _open(self, identity: tuple[int, int, int]) -> _Generation:
-        fd = os.open(self.path, os.O_RDONLY)
+    def _open(self) -> _Generation:
         try:
-            con = duckdb.connect(f"/proc/self/fd/{fd}", read_only=True)
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise NoPublishedFile(str(self.path)) from None
+        try:
+            st = os.fstat(fd)  # the identity of the file opened, even if it was swapped since it was looked at
+            con = duckdb.connect(":memory:")
+            try:
+                con.execute(f"ATTACH '/proc/self/fd/{fd}' AS {ALIAS} (READ_ONLY)")
+                # defence in depth: even an injected statement could read or write no other file
+                con.execute("SET enable_external_access = false")
+                con.execute("SET lock_configuration = true")
+            except BaseException:
+                con.close()
+                raise
         except BaseException:
             os.close(fd)
             raise
         self.generations_opened += 1
-        return _Generation(identity, fd, con)
+        return _Generation((st.st_ino, st.st_size, st.st_mtime_ns), fd, con)
 
     def _acquire(self) -> _Generation:
         identity = self._identity()
         with self._lock:
             current = self._current
             if current is None or current.identity != identity:
-                fresh = self._open(identity)
+                fresh = self._open()
                 if current is not None:
                     current.retired = True
                     if current.readers == 0:
@@ -88,7 +105,12 @@ class PublishedFile:
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor on the newest file, for one request."""
         generation = self._acquire()
-        cursor = generation.con.cursor()
+        try:
+            cursor = generation.con.cursor()
+            cursor.execute(f"USE {ALIAS}")  # `marts.x` names the published file's tables
+        except BaseException:
+            self._release(generation)
+            raise
         try:
             yield cursor
         finally:

@@ -23,6 +23,7 @@ IDLE_SECONDS = 8 * 3600
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 LOCK_SECONDS = 15 * 60
+MAX_KEYS = 10_000  # past this many login names and addresses remembered, the stale ones are forgotten
 
 
 def new_token() -> str:
@@ -48,7 +49,10 @@ class Sessions:
 
     def start(self, user: User) -> tuple[str, Session]:
         token, session = new_token(), Session(user)
+        now = time.monotonic()
         with self._lock:
+            for old in [t for t, s in self._sessions.items() if now - s.last_seen > self.idle_seconds]:
+                del self._sessions[old]  # sessions left idle, never seen again, do not pile up
             self._sessions[token] = session
         return token, session
 
@@ -74,8 +78,9 @@ class Sessions:
 class LoginLimiter:
     """Failed logins per key (the login name, the client address) in a sliding window."""
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS, lock: float = LOCK_SECONDS):
-        self.max_failures, self.window, self.lock_seconds = max_failures, window, lock
+    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS, lock: float = LOCK_SECONDS,
+                 max_keys: int = MAX_KEYS):
+        self.max_failures, self.window, self.lock_seconds, self.max_keys = max_failures, window, lock, max_keys
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._locked_until: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -97,6 +102,15 @@ class LoginLimiter:
                 if len(recent) >= self.max_failures:
                     self._locked_until[key] = now + self.lock_seconds
                     recent.clear()
+            if len(self._failures) + len(self._locked_until) > self.max_keys:
+                self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        """Forget failures out of the window and ended locks (random login names must not fill the memory)."""
+        for key in [k for k, recent in self._failures.items() if not recent or now - recent[-1] > self.window]:
+            del self._failures[key]
+        for key in [k for k, until in self._locked_until.items() if until <= now]:
+            del self._locked_until[key]
 
     def succeeded(self, login_key: str) -> None:
         with self._lock:

@@ -55,6 +55,10 @@ class Web:
         response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict",
                             secure=self.secure_cookies, path="/")
 
+    def clear_cookie(self, response: Response, name: str) -> None:
+        """Removes a cookie, with the same flags it was set with (a bare deletion would be SameSite=Lax)."""
+        response.delete_cookie(name, httponly=True, samesite="strict", secure=self.secure_cookies, path="/")
+
 
 def secured(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
@@ -75,7 +79,11 @@ def page(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
         web = web_of(request)
-        session = web.sessions.get(request.cookies.get(SESSION_COOKIE))
+        token = request.cookies.get(SESSION_COOKIE)
+        session = web.sessions.get(token)
+        if session is not None and web.users.current(session.user.login) != session.user:
+            web.sessions.end(token)  # the account was removed (or its role changed) since the login
+            session = None
         if session is None:
             if request.method == "GET":
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -111,8 +119,10 @@ async def read_form(request: Request) -> dict[str, str]:
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after logging in: a path of this site only (never `//host` or `http://…`)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Where to go after logging in: a path of this site only (never `//host`, `http://…`, `/\\host`, nor
+    any space or control character, which browsers drop: `/<tab>/host` is `//host` to them)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and all(" " < c != "\x7f" for c in target):
         return target
     return "/"
 

@@ -100,6 +100,11 @@ class UsersFile:
     def list(self) -> list[User]:
         return [User(login, entry["role"]) for login, entry in sorted(self._read().items())]
 
+    def current(self, login: str) -> User | None:
+        """The user as the file has them now (None once removed): a session ends when its user changed."""
+        entry = self._read().get(login)
+        return User(login, entry["role"]) if entry else None
+
     def verify(self, login: str, password: str) -> User | None:
         """The user when the password is theirs; None otherwise (in about the same time either way)."""
         entry = self._read().get(login)

@@ -31,8 +31,11 @@ async def login(request: Request) -> Response:
     keys = (f"login:{login_name}", client_key(request))
     wait = web.limiter.locked(*keys)
     if wait > 0:
-        return web.render(request, "login.html", status=429, login_csrf=cookie_token, tiep=tiep, username=login_name,
-                          error=f"Đăng nhập sai quá nhiều lần: tạm khóa, thử lại sau {int(wait // 60) + 1} phút.")
+        response = web.render(request, "login.html", status=429, login_csrf=cookie_token, tiep=tiep,
+                              username=login_name,
+                              error=f"Đăng nhập sai quá nhiều lần: tạm khóa, thử lại sau {int(wait // 60) + 1} phút.")
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
     user = await run_in_threadpool(web.users.verify, login_name, form.get("password", ""))
     if user is None:
         web.limiter.failed(*keys)
@@ -43,7 +46,7 @@ async def login(request: Request) -> Response:
     token, _session = web.sessions.start(user)
     response = secured(RedirectResponse(tiep, status_code=303))
     web.set_cookie(response, SESSION_COOKIE, token)
-    response.delete_cookie(LOGIN_COOKIE, path="/")
+    web.clear_cookie(response, LOGIN_COOKIE)
     return response
 
 
@@ -52,7 +55,7 @@ async def logout(request: Request) -> Response:
     web = web_of(request)
     web.sessions.end(request.cookies.get(SESSION_COOKIE))
     response = secured(RedirectResponse("/dang-nhap", status_code=303))
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    web.clear_cookie(response, SESSION_COOKIE)
     return response
 
 
