@@ -16,6 +16,7 @@ from brief.warehouse import (
     BriefError,
     Unit,
     Window,
+    count_findings,
     open_warehouse,
     read_findings,
     read_last_sync,
@@ -37,18 +38,23 @@ def brief_filename(unit_code: str, as_of: date) -> str:
     return f"bao-cao-kiem-tra-{unit_code}-{as_of.isoformat()}.xlsx"
 
 
-def read_brief_data(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window) -> BriefData:
-    """Everything the workbook shows for one unit, from the published marts."""
+def read_brief_data(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window,
+                    max_findings: int | None = None) -> BriefData:
+    """Everything the workbook shows for one unit, from the published marts (the evidence sheet: at most
+    `max_findings` rows, the newest; the counts are always of all of them)."""
     systems = read_systems(con)
     signals = read_signals(con, systems)
+    counts = count_findings(con, unit.code, window)
     return BriefData(unit, window, signals, read_priority(con, unit.code), read_monthly(con, unit.code, window),
-                     read_findings(con, unit.code, window), read_pooled(con, unit.code, window, signals),
-                     read_last_sync(con), systems, read_simulated(con), read_cycle(con, unit.code))
+                     read_findings(con, unit.code, window, max_findings), read_pooled(con, unit.code, window, signals),
+                     read_last_sync(con), systems, read_simulated(con), read_cycle(con, unit.code), counts,
+                     sum(counts.values()))
 
 
-def write_brief(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window, path: Path) -> Path:
+def write_brief(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window, path: Path,
+                max_findings: int | None = None) -> Path:
     """Write one unit's workbook to `path` (folders created)."""
-    data = read_brief_data(con, unit, window)
+    data = read_brief_data(con, unit, window, max_findings)
     path.parent.mkdir(parents=True, exist_ok=True)
     build_workbook(data).save(path)
     return path

@@ -121,6 +121,8 @@ class BriefData:
     systems: dict[str, str] = field(default_factory=dict)  # system → Vietnamese title, in declaration order
     simulated: bool = False  # the file holds the demo city's data (DỮ LIỆU MÔ PHỎNG)
     cycle: Cycle | None = None  # the unit's inspections and remediation; None: the file has no register
+    evidence_counts: dict[str, int] = field(default_factory=dict)  # findings per signal in the window, all of them
+    findings_total: int = 0  # how many findings the window holds (`findings` may list only the newest)
     generated_at: datetime = field(default_factory=lambda: datetime.now(ICT).replace(tzinfo=None, microsecond=0))
 
     @property
@@ -254,12 +256,21 @@ def read_monthly(con: duckdb.DuckDBPyConnection, unit_code: str, window: Window)
                 [unit_code, window.first, window.last]).fetchall()}
 
 
-def read_findings(con: duckdb.DuckDBPyConnection, unit_code: str, window: Window) -> list[tuple]:
-    """The unit's findings in the window, newest month first: period, signal, system, record id, date, detail."""
+def read_findings(con: duckdb.DuckDBPyConnection, unit_code: str, window: Window,
+                  limit: int | None = None) -> list[tuple]:
+    """The unit's findings in the window, newest month first (at most `limit`): period, signal, system, record id,
+    date, detail."""
     return con.execute(
         "SELECT period, signal_code, system, source_record_id, event_date, detail_vi FROM marts.findings "
-        "WHERE unit_code = ? AND period BETWEEN ? AND ? ORDER BY period DESC, signal_code, source_record_id",
-        [unit_code, window.first, window.last]).fetchall()
+        "WHERE unit_code = ? AND period BETWEEN ? AND ? ORDER BY period DESC, signal_code, source_record_id "
+        "LIMIT ?", [unit_code, window.first, window.last, limit]).fetchall()
+
+
+def count_findings(con: duckdb.DuckDBPyConnection, unit_code: str, window: Window) -> dict[str, int]:
+    """The unit's findings in the window, counted per signal."""
+    return dict(con.execute("SELECT signal_code, count(*) FROM marts.findings WHERE unit_code = ? "
+                            "AND period BETWEEN ? AND ? GROUP BY signal_code",
+                            [unit_code, window.first, window.last]).fetchall())
 
 
 def read_last_sync(con: duckdb.DuckDBPyConnection) -> datetime | None:

@@ -7,7 +7,6 @@ module `remediation`) and "Giải thích" (what each signal means).
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 
 from openpyxl import Workbook
@@ -50,7 +49,7 @@ def write_overview(ws: Worksheet, data: BriefData) -> None:
     """"Tổng quan": the unit, its priority, and each signal pooled over the window."""
     unit, window, priority = data.unit, data.window, data.priority
     names = data.signal_by_code
-    evidence = Counter(code for _period, code, *_rest in data.findings)
+    evidence = data.evidence_counts
     ws["A1"] = "BÁO CÁO KIỂM TRA CẢI CÁCH HÀNH CHÍNH QUA HỆ THỐNG THÔNG TIN"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = "Kế hoạch 61/KH-UBND, mục II.2.2 — số liệu từ tệp dữ liệu kiểm tra đã công bố (cchc.duckdb)"
@@ -131,7 +130,7 @@ def write_overview(ws: Worksheet, data: BriefData) -> None:
         if p.met is not None:
             met.fill = MET_FILL if p.met else NOT_MET_FILL
         ws.cell(row=row, column=9, value=p.months)
-        ws.cell(row=row, column=10, value=evidence[s.code])
+        ws.cell(row=row, column=10, value=evidence.get(s.code, 0))
     row += 2
     notes = ["Tỷ lệ gộp = tổng tử số / tổng mẫu số của các tháng trong kỳ; chỉ số số lượng: tổng cả kỳ; "
              "chỉ số số ngày: số tháng đạt / số tháng có dữ liệu.",
@@ -191,6 +190,11 @@ def write_evidence(ws: Worksheet, data: BriefData) -> None:
         ws.cell(row=r, column=6, value=detail).alignment = WRAP
     last_row = len(data.findings) + 1
     ws.auto_filter.ref = f"A1:F{last_row}"
+    if data.findings_total > len(data.findings):
+        shown, total = (f"{n:,}".replace(",", ".") for n in (len(data.findings), data.findings_total))
+        ws.cell(row=last_row + 2, column=1,
+                value=f"Chỉ liệt kê {shown} bản ghi mới nhất trong tổng số {total} bản ghi không đạt của kỳ; xem đầy "
+                      "đủ trên trang Đơn vị của ứng dụng web, bằng lệnh `cchc brief`, hoặc trong bảng marts.findings.").font = Font(italic=True, bold=True)
     ws.freeze_panes = "A2"
     if not data.findings:
         ws.cell(row=3, column=1, value="Không có bản ghi không đạt nào trong kỳ.").font = Font(italic=True)

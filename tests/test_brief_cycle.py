@@ -92,3 +92,23 @@ def test_a_unit_never_inspected_and_a_file_without_the_register(con, tmp_path):
 def test_a_recommendation_without_a_signal_takes_the_inspection_wide_report(con):
     general = row_starting(sheet_of(con, U[4]), "KN-04X")
     assert general[9:11] == ("Đang khắc phục", datetime(2025, 6, 20))
+
+
+def test_a_capped_evidence_sheet_says_so_and_keeps_the_counts_of_all(con):
+    """Sở Tư pháp (U01), window 09/2024–08/2025: its unsigned outgoing documents are its findings —
+    09/2024 2 (3 of 5 signed), 02/2025 3 (2 of 5), 06/2025 1 (9 of 10): 6 in all, newest first."""
+    from brief.command import read_brief_data
+    from brief.warehouse import Unit, Window, add_months
+    from brief.workbook import build_workbook
+
+    window = Window(D, "test", [add_months(date(2024, 9, 1), i) for i in range(12)])
+    unit = Unit(U[1], "Sở Tư pháp", "SO", None, None, None, None)
+    data = read_brief_data(con, unit, window, max_findings=2)
+    assert (data.findings_total, data.evidence_counts, len(data.findings)) == (6, {"QLVB_DI_KY_SO": 6}, 2)
+    assert [f[0] for f in data.findings] == [date(2025, 6, 1), date(2025, 2, 1)]
+    evidence = build_workbook(data)["Bằng chứng"]
+    assert evidence["A5"].value == ("Chỉ liệt kê 2 bản ghi mới nhất trong tổng số 6 bản ghi không đạt của kỳ; xem "
+                                    "đầy đủ trên trang Đơn vị của ứng dụng web, bằng lệnh `cchc brief`, hoặc trong "
+                                    "bảng marts.findings.")
+    full = read_brief_data(con, unit, window)
+    assert (full.findings_total, len(full.findings)) == (6, 6)

@@ -128,6 +128,11 @@ async def unit_print(request: Request) -> Response:
     return await _render(request, printing=True)
 
 
+BRIEF_MAX_FINDINGS = 10_000
+"""The downloaded brief lists at most this many findings (the newest; its counts are of all): openpyxl writes
+about 10,000 rows a second, and a department's year can hold 270,000. `cchc brief` lists them all."""
+
+
 def write(published: PublishedFile, code: str) -> tuple[Path, str] | dict:
     """The unit's brief in a temporary file (the caller streams and deletes it), and its download name."""
     with published.cursor() as cur:
@@ -141,7 +146,7 @@ def write(published: PublishedFile, code: str) -> tuple[Path, str] | dict:
         fd, name = tempfile.mkstemp(prefix="cchc-brief-", suffix=".xlsx")
         os.close(fd)
         try:
-            write_brief(cur, unit, window, Path(name))
+            write_brief(cur, unit, window, Path(name), max_findings=BRIEF_MAX_FINDINGS)
         except BaseException:
             os.unlink(name)
             raise
