@@ -34,6 +34,7 @@ import requests
 import uvicorn
 from argon2 import PasswordHasher
 from marts_support import build
+from starlette.routing import Route
 
 import web.users
 from web.app import create_app
@@ -770,3 +771,32 @@ def test_the_apps_database_reaches_no_other_file(published, tmp_path):
                 cur.execute(statement)
     files.close()
     assert not list(tmp_path.iterdir())
+
+
+def test_an_unexpected_error_is_one_sentence_with_the_security_headers(published, users):
+    app = create_app(published, users)
+
+    async def broken(request):
+        raise RuntimeError("a secret detail that must not reach the browser")
+
+    app.router.routes.append(Route("/hong", broken))
+    with serving(app) as url:
+        r = requests.get(f"{url}/hong")
+    assert r.status_code == 500 and "báo cán bộ kỹ thuật" in r.text
+    assert "secret detail" not in r.text and "Traceback" not in r.text
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_login_form_says_when_the_data_are_simulated(published, users, tmp_path):
+    simulated = tmp_path / "cchc.duckdb"
+    shutil.copy(published, simulated)
+    with duckdb.connect(str(simulated)) as con:
+        con.execute("UPDATE marts.publication SET simulated = true, data_kind = 'DỮ LIỆU MÔ PHỎNG', "
+                    "note_vi = 'Dữ liệu mô phỏng của thành phố giả lập.'")
+    with serving(create_app(simulated, users)) as url:
+        shown = requests.get(f"{url}/dang-nhap").text
+    with serving(create_app(published, users)) as url:
+        real = requests.get(f"{url}/dang-nhap").text
+    assert "DỮ LIỆU MÔ PHỎNG</strong> — Dữ liệu mô phỏng của thành phố giả lập." in shown
+    assert "DỮ LIỆU MÔ PHỎNG" not in real

@@ -44,6 +44,13 @@ async def not_found(request: Request, exc: Exception) -> Response:
                                 status_code=404))
 
 
+async def server_error(request: Request, exc: Exception) -> Response:
+    """An unexpected error: one sentence, the security headers, never a traceback (the server's log has it)."""
+    return secured(HTMLResponse("<!doctype html><meta charset=utf-8><title>Lỗi</title><p>Đã có lỗi khi tạo trang "
+                                "này; đề nghị báo cán bộ kỹ thuật. <a href=\"/\">Về trang Tổng quan</a></p>",
+                                status_code=500))
+
+
 def load_static() -> dict[str, tuple[bytes, str]]:
     files = {}
     for path in sorted((HERE / "static").iterdir()):
@@ -105,7 +112,8 @@ class SecurityHeaders:
 
 def create_app(published: Path, users: Path, secure_cookies: bool = False) -> Starlette:
     app = Starlette(routes=[Route("/static/{name}", static, methods=["GET"]), *ROUTES],
-                    exception_handlers={404: not_found}, middleware=[Middleware(ServerTiming), Middleware(SecurityHeaders)])
+                    exception_handlers={404: not_found, 500: server_error},
+                    middleware=[Middleware(ServerTiming), Middleware(SecurityHeaders)])
     app.state.web = Web(PublishedFile(published), UsersFile(users), Sessions(), LoginLimiter(), templates(),
                         load_static(), secure_cookies)
     return app

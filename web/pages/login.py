@@ -7,14 +7,27 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from web.published import NoPublishedFile, PublishedFile
+from web.queries import Publication, publication
 from web.sessions import new_token, same_token
 from web.site import LOGIN_COOKIE, SESSION_COOKIE, client_key, page, read_form, safe_next, secured, web_of
+
+
+def _publication(published: PublishedFile) -> Publication | None:
+    """What the file is, for the DỮ LIỆU MÔ PHỎNG banner above the form (None before the first refresh)."""
+    try:
+        with published.cursor() as cur:
+            return publication(cur)
+    except NoPublishedFile:
+        return None
 
 
 async def login_form(request: Request) -> Response:
     web = web_of(request)
     token = request.cookies.get(LOGIN_COOKIE) or new_token()
-    response = web.render(request, "login.html", login_csrf=token, tiep=safe_next(request.query_params.get("tiep")))
+    pub = await run_in_threadpool(_publication, web.published)
+    response = web.render(request, "login.html", login_csrf=token, tiep=safe_next(request.query_params.get("tiep")),
+                          pub=pub)
     web.set_cookie(response, LOGIN_COOKIE, token)
     return response
 
