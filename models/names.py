@@ -80,7 +80,8 @@ _PLAIN_LETTERS = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 
 def _strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_PLAIN_LETTERS))
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
+    # every mark (Mn, and the rare spacing or enclosing ones a random text may hold), not only the tones
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M")))
 
 
 def search_key(text: str | None) -> str | None:

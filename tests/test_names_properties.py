@@ -114,3 +114,8 @@ def test_tricky_text_has_a_stable_search_key(text):
     key = search_key(text)
     assert key is None or (search_key(key) == key and not any(unicodedata.combining(ch) for ch in key))
     assert search_key(_toneless(text)) == key
+
+
+def test_a_spacing_mark_alone_has_no_search_key():
+    """Found by the property above: U+1BF2 (a Batak spacing mark, combining class 9) is a mark, not a letter."""
+    assert search_key("\u1bf2") is None and search_key("a\u1bf2b") == "ab"
