@@ -93,6 +93,14 @@ def toneless_query(published: Path) -> tuple[str, str]:
     return code, key[len(COMMITTEE):] if key.startswith(COMMITTEE) else key
 
 
+def arrive(driver, arrived, seconds: float = 15) -> None:
+    """Wait for the page a click or a submit leads to: the old page may still be there for a moment."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(arrived)
+
+
 def test_an_inspector_finds_a_unit_and_downloads_its_brief(browser, served, screens):
     from selenium.webdriver.common.by import By
 
@@ -105,21 +113,22 @@ def test_an_inspector_finds_a_unit_and_downloads_its_brief(browser, served, scre
     browser.find_element(By.ID, "username").send_keys(LOGIN)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Tổng quan"
+    arrive(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Tổng quan")
     shoot(browser, screens, "overview")
 
     code, query = toneless_query(published)
     browser.find_element(By.LINK_TEXT, "Ưu tiên kiểm tra").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Ưu tiên kiểm tra"
+    arrive(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Ưu tiên kiểm tra")
     shoot(browser, screens, "priority")
     box = browser.find_element(By.NAME, "q")
     box.send_keys(query)
     box.submit()
+    arrive(browser, lambda d: "q=" in d.current_url)
     links = browser.find_elements(By.CSS_SELECTOR, "table.priority a")
     assert code in [a.get_attribute("href").rsplit("/", 1)[1] for a in links], (query, browser.current_url)
     next(a for a in links if a.get_attribute("href").endswith(code)).click()
 
-    assert browser.current_url.endswith(f"/don-vi/{code}")
+    arrive(browser, lambda d: d.current_url.endswith(f"/don-vi/{code}"))
     charts = browser.find_elements(By.CSS_SELECTOR, "#xu-huong svg")
     assert charts and all(c.find_elements(By.CSS_SELECTOR, "line.threshold") for c in charts)
     assert browser.find_elements(By.CSS_SELECTOR, "#xu-huong svg circle.point")
@@ -137,13 +146,14 @@ def test_an_inspector_finds_a_unit_and_downloads_its_brief(browser, served, scre
     assert tuple(load_workbook(done[0]).sheetnames) == SHEETS
 
     browser.find_element(By.LINK_TEXT, "Bản in").click()
-    assert browser.current_url.endswith(f"/don-vi/{code}/in")
+    arrive(browser, lambda d: d.current_url.endswith(f"/don-vi/{code}/in"))
     assert not browser.find_elements(By.TAG_NAME, "nav") and not browser.find_elements(By.CSS_SELECTOR, "header.top")
     shoot(browser, screens, "unit-print")
 
     browser.get(f"{base}/chi-so")
     shoot(browser, screens, "signals")
     browser.find_element(By.PARTIAL_LINK_TEXT, "văn bản đi được ký số").click()
+    arrive(browser, lambda d: "/chi-so/QLVB_DI_KY_SO" in d.current_url)
     assert browser.find_elements(By.CSS_SELECTOR, "#phan-bo svg rect.bar")
     shoot(browser, screens, "signal")
     print(f"browser walk-through: {time.monotonic() - began:.1f} s")

@@ -309,7 +309,8 @@ def test_signal_page_spread_and_units_short(site):
     assert re.findall(r'<a href="/don-vi/([^"]+)">', short) == [U[16], U[5], U[18]]  # furthest first
     assert '<td class="num">3</td><td class="num">5</td>' in short  # U5: 3 of 5
     default = get(site, "/chi-so/QLVB_DI_KY_SO")
-    assert '<option value="2025-08" selected>' in default  # the latest month with data
+    # the latest month ended by D (15/08/2025) with data: 07/2025 (08/2025 has data but is not over)
+    assert '<option value="2025-07" selected>' in default
 
 
 def test_signal_count_and_unknown(site):

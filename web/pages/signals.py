@@ -1,5 +1,5 @@
 """Chỉ số: the signals (`/chi-so`) and one signal (`/chi-so/{code}`): definition, legal basis, the spread across
-units in a month (`thang`, default the latest with data) and the units that fall short (paged, `trang`)."""
+units in a month (`thang`, default the latest month ended with data) and the units that fall short (paged, `trang`)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ def read_list(published: PublishedFile) -> dict:
                 "threshold_text": threshold_text, "days_required": DAYS_REQUIRED_VI}
 
 
+def default_month(months: list, as_of) -> object:
+    """The latest month that has ended by the as-of date and has data (the current month is still filling up),
+    else the latest month with data; None without data."""
+    ended = [m for m in months if as_of is None or m < as_of.replace(day=1)]
+    return ended[0] if ended else (months[0] if months else None)
+
+
 def read_one(published: PublishedFile, code: str, query) -> dict:
     with published.cursor() as cur:
         pub = publication(cur)
@@ -43,7 +50,7 @@ def read_one(published: PublishedFile, code: str, query) -> dict:
             return {"pub": pub, "missing": code}
         months = signal_months(cur, code)
         month = parse_month(query.get("thang"))
-        month = month if month in months else (months[0] if months else None)
+        month = month if month in months else default_month(months, pub.as_of)
         current = page_number(query.get("trang"))
         context = {"pub": pub, "signal": signal, "months": months, "month": month, "page": current,
                    "threshold": threshold_text(signal["kind"], signal["threshold"])
