@@ -153,6 +153,7 @@ def test_token_is_fetched_once_and_reused_across_calls(small_world):
     assert client.stats["tokens"] == 1 and client.stats["requests"] == 5
 
 
+@pytest.mark.e2e  # waits for real (seconds of backoff or expiry); CI runs it
 def test_token_is_renewed_shortly_before_it_expires(small_world):
     server = serve(small_world, token_ttl=1)
     try:
@@ -264,6 +265,7 @@ def test_every_fault_of_the_simulator_at_a_high_rate_is_absorbed(small_world):
     assert stats["retries"] >= stats["throttled"] + stats["gateway_faults"] + stats["dropped"] + stats["source_errors"]
 
 
+@pytest.mark.e2e  # waits for real (seconds of backoff or expiry); CI runs it
 def test_retry_after_is_honoured():
     throttled = json_answer({"fault": {"code": 900802, "message": "Message throttled out"}}, 429, {"Retry-After": "1"})
     with FakeGateway(lambda path, query, n: throttled if n == 0 else json_answer({"data": []})) as fake:

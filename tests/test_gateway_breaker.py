@@ -123,6 +123,7 @@ def test_a_connection_dropped_mid_answer_keeps_the_patient_retries():
     assert client.breakers.down(client._origin) is None
 
 
+@pytest.mark.e2e  # waits for real (seconds of backoff or expiry); CI runs it
 def test_the_short_tries_are_bounded_in_time_too():
     """A name server that takes its time: fewer tries, never past the window."""
 
@@ -141,6 +142,7 @@ def test_the_short_tries_are_bounded_in_time_too():
 
 # --- one breaker per host, shared ----------------------------------------------------------------------
 
+@pytest.mark.e2e  # waits for real (seconds of backoff or expiry); CI runs it
 def test_five_systems_in_a_row_against_a_dead_gateway_take_as_long_as_one():
     url = f"http://127.0.0.1:{closed_port()}/gw"
     breakers = HostBreakers()
@@ -268,6 +270,7 @@ def test_throttling_and_gateway_faults_still_retry_as_before_and_open_no_breaker
         assert breakers.down(client._origin) is None and client.stats["absent"] == 0
 
 
+@pytest.mark.e2e  # waits for real (seconds of backoff or expiry); CI runs it
 def test_timeouts_still_retry_as_before():
     with FakeGateway(lambda path, query, n: (time.sleep(0.3), json_answer({"data": [n]}))[1]) as fake:
         client = fast_client(fake.url, timeout=(1.0, 0.1), max_attempts=4, breakers=HostBreakers())

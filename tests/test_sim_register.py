@@ -231,6 +231,7 @@ def _month(stamp: str) -> date:
     return date(int(stamp[:4]), int(stamp[4:6]), 1)
 
 
+@pytest.mark.e2e  # slow: a second or more; CI runs it
 def test_the_one_stop_shops_records_bear_the_story_out(directory):
     """MOTCUA_DUNG_HAN from the dossiers themselves: a department that remedied is on time after its
     deadline; one that claims a remedy it did not make is not (12 months before the conclusion against
@@ -272,6 +273,7 @@ def test_the_one_stop_shops_records_bear_the_story_out(directory):
             assert after < 0.95, (i.id, before, after)
 
 
+@pytest.mark.e2e  # slow: a second or more; CI runs it
 def test_the_platforms_reader_loads_the_demo_register_without_a_reject(directory, books, tmp_path_factory):
     """The whole chain the demo runs: the workbooks, read by the pipeline's reader and checked against the unit
     directory as the gateway serves it (names with old tone marks and abbreviations included)."""

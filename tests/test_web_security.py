@@ -266,6 +266,7 @@ def units_shown(response: requests.Response, injected: str) -> set[str]:
     return set(UNIT_CODE.findall(response.text)) - set(UNIT_CODE.findall(injected))
 
 
+@pytest.mark.e2e  # slow: a second or more; CI runs it
 def test_injection_in_every_path_and_query_parameter_fails_safely(base, inspector, samples, published, users):
     """What an injected value shows is never more than what a bogus value shows; never a 5xx."""
     before = digest(published)
@@ -685,6 +686,7 @@ def open_copies(path: Path) -> list[str]:
     return found
 
 
+@pytest.mark.e2e  # slow: a second or more; CI runs it
 def test_a_refresh_swapping_the_file_while_serving(published, users, tmp_path):
     live = tmp_path / "warehouse" / "cchc.duckdb"
     live.parent.mkdir()
@@ -788,6 +790,7 @@ def test_an_unexpected_error_is_one_sentence_with_the_security_headers(published
     assert r.headers["x-content-type-options"] == "nosniff"
 
 
+@pytest.mark.e2e  # slow: a second or more; CI runs it
 def test_the_login_form_says_when_the_data_are_simulated(published, users, tmp_path):
     simulated = tmp_path / "cchc.duckdb"
     shutil.copy(published, simulated)
