@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 
@@ -29,10 +33,10 @@ def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None 
     job = defs.resolve_job_def("refresh")
     # Dagster's own event lines only with --debug: the progress and the summary say what matters
     loggers = {"console": {"config": {"log_level": "DEBUG" if debug else "CRITICAL"}}}
-    with (instance or project_instance()) as inst:
+    with (instance or project_instance()) as inst, _interrupts() as seen:
         result = job.execute_in_process(instance=inst, raise_on_error=False, run_config={"loggers": loggers})
         failures = run_failures(result)
-        if interrupted(result):
+        if interrupted(result) or seen:
             print(f"\nRefresh interrupted after {time.perf_counter() - began:.1f} s (run {result.run_id[:8]}): "
                   "the system being synced wrote nothing; the published file is as it was.", file=err)
             return 130
@@ -51,6 +55,32 @@ def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None 
         if not ok and send_failure_alert(settings, failures, result.run_id):
             print("  alert          e-mail sent to " + ", ".join(settings.alert.recipients), file=out)
         return 0 if ok else 1
+
+
+@contextmanager
+def _interrupts() -> Iterator[list[int]]:
+    """Notes a Ctrl-C during the run, then lets it interrupt as usual. Whatever runs then reports it its own
+    way — a DuckDB query says "Query interrupted" — but the operator asked to stop: the run says so (130)."""
+    seen: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield seen  # signals are delivered to the main thread only
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def note(signum, frame):
+        if previous == signal.SIG_IGN:
+            return
+        seen.append(signum)
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield seen
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _print_summary(result, out) -> None:
