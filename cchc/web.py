@@ -20,7 +20,7 @@ def run_web(host: str, port: int, secure_cookies: bool = False) -> int:
               file=sys.stderr)
     print(f"cchc web: http://{host}:{port}/ — published file {settings.warehouse}, accounts {users}", flush=True)
     uvicorn.run(create_app(settings.warehouse, users, secure_cookies=secure_cookies), host=host, port=port,
-                log_level="warning", access_log=False)
+                log_level="warning", access_log=False, server_header=False)
     return 0
 
 
