@@ -14,13 +14,12 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from core.timezone import ICT
+from models.directory import UNIT_TYPE_VI
 
 if TYPE_CHECKING:  # remediation reads through this module's helpers
     from brief.remediation import Cycle
 
 # The marts' codes in Vietnamese, and the order the brief lists kinds in (systems: as declared, from the file).
-UNIT_TYPE_VI = {"UBND_TP": "UBND Thành phố", "SO": "Sở, ban, ngành", "UBND_HUYEN": "UBND cấp huyện",
-                "UBND_XA": "UBND cấp xã", "DVSN": "Đơn vị sự nghiệp"}
 KIND_VI = {"ratio": "Tỷ lệ", "count": "Số lượng", "days": "Số ngày"}
 KIND_ORDER = list(KIND_VI)
 

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from brief.warehouse import fetch_one, has_table, open_warehouse
+from brief.warehouse import BriefError, fetch_one, has_table, open_warehouse
 from core.errors import PipelineError
 from core.settings import Settings
 from models.register import CLAIMS, EXAMPLE_PREFIX, INSPECTION_KINDS, REGISTER_ROWS, SIGNAL_CODES, RegisterRow
@@ -62,7 +62,7 @@ def _units(warehouse: Path) -> list[tuple[str, str, date | None]]:
     """(name, code, valid_to) of every unit of the published file, units in force first; none without it."""
     try:
         con = open_warehouse(warehouse)
-    except PipelineError as exc:
+    except BriefError as exc:  # no published file yet: a template without the list of unit names
         print(f"cchc: {exc}; the template has no list of unit names (type names or codes by hand)", file=sys.stderr)
         return []
     with con:

@@ -10,6 +10,9 @@ from .base import SourceRecord
 from .fields import NonEmptyStr, OptUnitValidityDate, TextList, UnitRef, UnitValidityDate
 
 LoaiDonVi = Literal["UBND_TP", "SO", "UBND_HUYEN", "UBND_XA", "DVSN"]
+UNIT_TYPE_VI: dict[str, str] = {"UBND_TP": "UBND Thành phố", "SO": "Sở, ban, ngành", "UBND_HUYEN": "UBND cấp huyện",
+                                "UBND_XA": "UBND cấp xã", "DVSN": "Đơn vị sự nghiệp"}
+"""Each unit type (`loai`) as inspectors read it."""
 
 MA_DINH_DANH_PATTERN = r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.H[0-9]{2}$"
 """Organisation identifier code (Decision 20/2020/QĐ-TTg), e.g. ``000.00.12.H26``.

@@ -32,6 +32,13 @@ MACROS = (
     "CREATE OR REPLACE MACRO vn_date(d) AS strftime(CAST(d AS DATE), '%d/%m/%Y')",
     "CREATE OR REPLACE MACRO vn_time(ts) AS strftime(timezone('Asia/Ho_Chi_Minh', ts), '%H:%M %d/%m/%Y')",
     "CREATE OR REPLACE MACRO as_of() AS CAST(getvariable('as_of') AS DATE)",
+    # A window's pooled value as an inspector reads it: "85,0% (17/20)", "bình quân 1,5 trường hợp mỗi tháng
+    # (3 trong 2 tháng)", "2/4 tháng đạt" (marts.remediation's explanations).
+    "CREATE OR REPLACE MACRO pooled_text(kind, value, numerator, denominator, months, months_met) AS CASE kind "
+    "WHEN 'ratio' THEN replace(printf('%.1f', 100 * value), '.', ',') || '% (' || numerator || '/' || denominator || ')' "
+    "WHEN 'count' THEN 'bình quân ' || replace(printf('%.1f', value), '.', ',') || ' trường hợp mỗi tháng (' "
+    "|| numerator || ' trong ' || months || ' tháng)' "
+    "ELSE months_met || '/' || months || ' tháng đạt' END",
     # The pooling window of marts.unit_signals_pooled (spec: the twelve months ending with the as-of month).
     # `cchc brief` redefines both as temporary macros to pool another window with the same model.
     "CREATE OR REPLACE MACRO pool_last_month() AS month_of(as_of())",

@@ -282,3 +282,12 @@ def test_signal_codes_of_the_register_are_the_catalogs(tmp_path):
     con = build(tmp_path, D)
     assert sorted(SIGNAL_CODES) == [c for (c,) in con.sql("SELECT signal_code FROM marts.signal_catalog "
                                                           "ORDER BY signal_code").fetchall()]
+
+
+def test_the_template_is_written_before_any_refresh_without_the_unit_list(tmp_path, monkeypatch, capsys):
+    from cchc.cli import main
+
+    monkeypatch.setenv("CCHC_WAREHOUSE", str(tmp_path / "none" / "cchc.duckdb"))
+    assert main(["inspections", "template", str(tmp_path / "mau.xlsx")]) == 0
+    assert "the template has no list of unit names" in capsys.readouterr().err
+    assert [c.value for c in load_workbook(tmp_path / "mau.xlsx")["Danh mục"]["D"] if c.value] == ["Tên đơn vị"]

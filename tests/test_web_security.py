@@ -459,17 +459,22 @@ def test_five_failures_lock_the_address(published, users):
 
 
 def test_the_limiter_and_sessions_forget_what_is_stale():
-    limiter = LoginLimiter(max_failures=2, window=0.05, lock=0.05, max_keys=100)
+    now = [0.0]  # a clock the test moves, instead of sleeping
+
+    def clock() -> float:
+        return now[0]
+
+    limiter = LoginLimiter(max_failures=2, window=0.05, lock=0.05, max_keys=100, clock=clock)
     for i in range(1000):
         limiter.failed(f"login:random-{i}", "ip:10.0.0.1")
     assert limiter.locked("ip:10.0.0.1") > 0
-    time.sleep(0.06)
+    now[0] += 0.06
     limiter.failed("login:last", "ip:10.0.0.2")
     assert len(limiter._failures) + len(limiter._locked_until) <= 100
     assert limiter.locked("ip:10.0.0.1") == 0
-    sessions = Sessions(idle_seconds=0.05)
+    sessions = Sessions(idle_seconds=0.05, clock=clock)
     tokens = [sessions.start(User(USER, "thanh-tra"))[0] for _ in range(50)]
-    time.sleep(0.06)
+    now[0] += 0.06
     kept, _ = sessions.start(User(USER, "thanh-tra"))
     assert len(sessions._sessions) == 1 and sessions.get(kept) and not sessions.get(tokens[0])
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-UNIT_TYPE_VI = {"UBND_TP": "UBND Thành phố", "SO": "Sở, ban, ngành", "UBND_HUYEN": "UBND cấp huyện",
-                "UBND_XA": "UBND cấp xã", "DVSN": "Đơn vị sự nghiệp"}
-KIND_VI = {"ratio": "Tỷ lệ", "count": "Số lượng", "days": "Số ngày"}
+from brief.warehouse import KIND_VI
+from models.directory import UNIT_TYPE_VI
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:

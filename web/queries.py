@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from brief.warehouse import has_table
 from core.timezone import ICT
 
 STALE_AFTER = timedelta(hours=36)  # the nightly refresh runs every 24 h: a day and a half without one is late
@@ -21,11 +22,6 @@ def rows(cur: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -
 def one(cur: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> dict | None:
     found = rows(cur, sql, params)
     return found[0] if found else None
-
-
-def has_table(cur: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return cur.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?",
-                       [table]).fetchall()[0][0] > 0
 
 
 @dataclass(frozen=True)
@@ -139,20 +135,17 @@ def matching_units(cur: duckdb.DuckDBPyConnection, query: str) -> list[str]:
 # --- Ưu tiên kiểm tra ------------------------------------------------------------------------------------------
 
 
+def conditions(filters: list[tuple[str, object]]) -> tuple[str, list]:
+    """A WHERE of the filters that have a value (None: no filter), each with one bound parameter."""
+    chosen = [(sql, value) for sql, value in filters if value is not None]
+    return " AND ".join([sql for sql, _value in chosen] or ["TRUE"]), [value for _sql, value in chosen]
+
+
 def priority_page(cur: duckdb.DuckDBPyConnection, unit_type: str | None, parent: str | None,
                   codes: list[str] | None, page: int) -> tuple[int, list[dict]]:
     """The ranked units that pass the filters (`codes`: only these; None: any), one page, by rank."""
-    where, params = ["TRUE"], []
-    if unit_type:
-        where.append("p.unit_type = ?")
-        params.append(unit_type)
-    if parent:
-        where.append("u.parent_unit_code = ?")
-        params.append(parent)
-    if codes is not None:
-        where.append("list_contains(?::VARCHAR[], p.unit_code)")
-        params.append(codes)
-    condition = " AND ".join(where)
+    condition, params = conditions([("p.unit_type = ?", unit_type or None), ("u.parent_unit_code = ?", parent or None),
+                                    ("list_contains(?::VARCHAR[], p.unit_code)", codes)])
     total = one(cur, f"SELECT count(*) AS n FROM marts.inspection_priority p "
                      f"LEFT JOIN marts.units u USING (unit_code) WHERE {condition}", params)["n"]
     found = rows(cur, f"""
@@ -215,14 +208,8 @@ def findings_summary(cur: duckdb.DuckDBPyConnection, code: str) -> list[dict]:
 def findings_page(cur: duckdb.DuckDBPyConnection, code: str, signal: str | None, month, limit: int,
                   offset: int, count: bool = True) -> tuple[int | None, list[dict]]:
     """The unit's findings (newest month first), filtered by signal and month; the count has the same WHERE."""
-    where, params = ["unit_code = ?"], [code]
-    if signal:
-        where.append("signal_code = ?")
-        params.append(signal)
-    if month:
-        where.append("period = ?")
-        params.append(month)
-    condition = " AND ".join(where)
+    condition, params = conditions([("unit_code = ?", code), ("signal_code = ?", signal or None),
+                                    ("period = ?", month or None)])
     total = one(cur, f"SELECT count(*) AS n FROM marts.findings WHERE {condition}", params)["n"] if count else None
     found = rows(cur, f"SELECT period, signal_code, system, source_record_id, event_date, detail_vi "
                       f"FROM marts.findings WHERE {condition} "

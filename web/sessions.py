@@ -15,6 +15,7 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from web.users import User
@@ -38,18 +39,18 @@ def same_token(a: str | None, b: str | None) -> bool:
 class Session:
     user: User
     csrf: str = field(default_factory=new_token)
-    last_seen: float = field(default_factory=time.monotonic)
+    last_seen: float = 0.0
 
 
 class Sessions:
-    def __init__(self, idle_seconds: float = IDLE_SECONDS):
-        self.idle_seconds = idle_seconds
+    def __init__(self, idle_seconds: float = IDLE_SECONDS, clock: Callable[[], float] = time.monotonic):
+        self.idle_seconds, self.clock = idle_seconds, clock
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
 
     def start(self, user: User) -> tuple[str, Session]:
-        token, session = new_token(), Session(user)
-        now = time.monotonic()
+        now = self.clock()
+        token, session = new_token(), Session(user, last_seen=now)
         with self._lock:
             for old in [t for t, s in self._sessions.items() if now - s.last_seen > self.idle_seconds]:
                 del self._sessions[old]  # sessions left idle, never seen again, do not pile up
@@ -59,7 +60,7 @@ class Sessions:
     def get(self, token: str | None) -> Session | None:
         if not token:
             return None
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             session = self._sessions.get(token)
             if session is None:
@@ -79,20 +80,21 @@ class LoginLimiter:
     """Failed logins per key (the login name, the client address) in a sliding window."""
 
     def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS, lock: float = LOCK_SECONDS,
-                 max_keys: int = MAX_KEYS):
+                 max_keys: int = MAX_KEYS, clock: Callable[[], float] = time.monotonic):
         self.max_failures, self.window, self.lock_seconds, self.max_keys = max_failures, window, lock, max_keys
+        self.clock = clock
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._locked_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def locked(self, *keys: str) -> float:
         """Seconds until a login with these keys may be tried again (0: now)."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             return max([self._locked_until.get(k, 0) - now for k in keys] + [0.0])
 
     def failed(self, *keys: str) -> None:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             for key in keys:
                 recent = self._failures[key]

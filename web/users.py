@@ -53,11 +53,19 @@ def users_path(state_path: Path, env: dict[str, str] | None = None) -> Path:
 class UsersFile:
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._cached: tuple[tuple[int, int, int], dict[str, dict]] | None = None
 
     def _read(self) -> dict[str, dict]:
+        """The accounts; the file is parsed again only when it changed (the app asks on every request)."""
         try:
+            st = os.stat(self.path)
+            identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+            if self._cached is not None and self._cached[0] == identity:
+                return dict(self._cached[1])
             with open(self.path, encoding="utf-8") as f:
-                return json.load(f).get("users", {})
+                users = json.load(f).get("users", {})
+            self._cached = (identity, users)
+            return dict(users)
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:

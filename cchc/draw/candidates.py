@@ -17,8 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-UNIT_TYPE_VI = {"UBND_TP": "UBND Thành phố", "SO": "Sở, ban, ngành", "UBND_HUYEN": "UBND cấp huyện",
-                "UBND_XA": "UBND cấp xã", "DVSN": "Đơn vị sự nghiệp"}
+from brief.warehouse import BriefError, open_warehouse
 
 
 class DrawError(ValueError):
@@ -75,13 +74,11 @@ def file_digest(path: Path) -> str:
 
 
 def open_published(path: Path) -> duckdb.DuckDBPyConnection:
-    """The published file, read-only; a missing file is the operator's cue to run a refresh."""
-    if not path.is_file():
-        raise DrawError(f"chưa có tệp dữ liệu {path} — hãy chạy `cchc refresh` trước (run `cchc refresh` first)")
+    """The published file, read-only (the brief's way of opening it), its refusals as the draw's."""
     try:
-        return duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise DrawError(f"không mở được tệp dữ liệu {path}: {str(exc).splitlines()[0]}") from None
+        return open_warehouse(path)
+    except BriefError as exc:
+        raise DrawError(str(exc)) from None
 
 
 def months_before(day: date, months: int) -> date:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from cchc.draw import audit
 from cchc.draw.candidates import (
-    UNIT_TYPE_VI,
     Candidate,
     DrawError,
     Pool,
@@ -33,6 +32,7 @@ from cchc.draw.sampling import (
 from core.errors import ConfigError
 from core.settings import Settings
 from core.timezone import ICT
+from models.directory import UNIT_TYPE_VI
 
 SIMULATED_WARNING = ("⚠ DỮ LIỆU MÔ PHỎNG: tệp này là dữ liệu của thành phố giả lập, KHÔNG dùng kết quả bốc thăm "
                      "để đi kiểm tra thật.")

@@ -129,18 +129,8 @@ WITH recs AS (
                WHEN 'count' THEN 'ngưỡng 0 trường hợp mỗi tháng'
                ELSE 'ngưỡng ' || printf('%g', threshold) || ' ngày mỗi tháng'
            END AS threshold_text,
-           CASE kind
-               WHEN 'ratio' THEN replace(printf('%.1f', 100 * after_value), '.', ',') || '% (' || a_num || '/' || a_den || ')'
-               WHEN 'count' THEN 'bình quân ' || replace(printf('%.1f', after_value), '.', ',') || ' trường hợp mỗi tháng ('
-                                 || a_num || ' trong ' || a_months || ' tháng)'
-               ELSE a_met || '/' || a_months || ' tháng đạt'
-           END AS after_text,
-           CASE kind
-               WHEN 'ratio' THEN replace(printf('%.1f', 100 * baseline_value), '.', ',') || '% (' || b_num || '/' || b_den || ')'
-               WHEN 'count' THEN 'bình quân ' || replace(printf('%.1f', baseline_value), '.', ',') || ' trường hợp mỗi tháng ('
-                                 || b_num || ' trong ' || b_months || ' tháng)'
-               ELSE b_met || '/' || b_months || ' tháng đạt'
-           END AS baseline_text,
+           pooled_text(kind, after_value, a_num, a_den, a_months, a_met) AS after_text,
+           pooled_text(kind, baseline_value, b_num, b_den, b_months, b_met) AS baseline_text,
            'hạn khắc phục ' || vn_date(deadline)
                || CASE WHEN default_deadline THEN ' (không ghi hạn: 90 ngày sau ngày ' || vn_date(reference_date) || ')'
                        ELSE '' END AS deadline_text,

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from web.format import UNIT_TYPE_VI
+from models.directory import UNIT_TYPE_VI
 from web.pages.paging import link, pages_of
 from web.published import PublishedFile
 from web.queries import (
