@@ -12,15 +12,19 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from connectors.pages import Fetch
 from core import failpoints
 from core.errors import SourceChanged
 from core.timezone import ICT
+from ingest.columnar import page_validator
 from ingest.progress import SyncProgress
 from models import Rejected, record_id_of, redacted_raw, validate_record
 from sources import RawTable, System
@@ -62,39 +66,91 @@ def sync_start_time() -> datetime:
 class RecordSink:
     """Validates raw records of one table, stages the valid ones in batches, rejects the rest.
 
+    Pages are checked whole by the table's page validator when its model allows one
+    (`ingest.columnar`, several pages at a time); the records it leaves, and every record of a
+    model without one, are validated one by one by the model itself (the reference).
     Only model fields reach the staging table: personal data and classified subjects are gone
     before anything is written. Rejects keep an id and a reason, never the record.
     """
 
-    def __init__(self, writer, table: RawTable, batch_rows: int = BATCH_ROWS):
+    def __init__(self, writer, table: RawTable, batch_rows: int = BATCH_ROWS, columnar: bool = True):
         self.writer, self.table, self.batch_rows = writer, table, batch_rows
+        self.validator = page_validator(table.model) if columnar else None
+        self._pending: list[Sequence] = []  # pages waiting for the page validator
+        self._pending_rows = 0
         self._rows: list[dict] = []
-        self._rejects: list[tuple[str, str | None, str]] = []
+        self._seqs: list[int] = []
+        self._arrow: list[pa.Table] = []
+        self._arrow_rows = 0
+        self._rejects: list[tuple[str, str | None, str, int]] = []
         self.fetched = 0
 
-    def add(self, records: Iterable) -> None:
+    def add(self, records: Sequence) -> None:
+        self.fetched += len(records)
+        if self.validator is None:
+            self._one_by_one(records)
+        elif not self.validator.readable(getattr(records, "body", None)):
+            self._check_pending()
+            self._one_by_one(records)
+        else:
+            self._pending.append(records)
+            self._pending_rows += len(records)
+            if self._pending_rows >= self.batch_rows:
+                self._check_pending()
+        # Python rows are heavy, Arrow rows light: those are staged in batches ten times larger
+        if max(len(self._rows), len(self._rejects), self._arrow_rows // 10) >= self.batch_rows:
+            self.flush()
+
+    def _check_pending(self) -> None:
+        pages, self._pending, self._pending_rows = self._pending, [], 0
+        if not pages:
+            return
+        records = pages[0] if len(pages) == 1 else [r for page in pages for r in page]
+        checked = self.validator.check(records)
+        if checked is not None:
+            self._take(records, checked)
+        elif len(pages) == 1:
+            self._one_by_one(records)
+        else:  # one page Arrow cannot read spoils only itself
+            for page in pages:
+                self._pending, self._pending_rows = [page], len(page)
+                self._check_pending()
+
+    def _take(self, records: Sequence, checked) -> None:
+        first = self.writer.reserve(len(records))
+        rows = checked.rows
+        self._arrow.append(rows.append_column("_seq", pc.add(rows.column("_i"), first)).drop_columns(["_i"]))
+        self._arrow_rows += rows.num_rows
+        for i in checked.for_reference:
+            self._validate(records[i], first + i)
+
+    def _one_by_one(self, records: Sequence) -> None:
+        first = self.writer.reserve(len(records))
+        for i, raw in enumerate(records):
+            self._validate(raw, first + i)
+
+    def _validate(self, raw, seq: int) -> None:
+        if isinstance(raw, Rejected):  # refused by its reader, who said why
+            self._rejects.append((reject_key(raw.record_id, {}), raw.record_id, raw.reason, seq))
+            return
         model = self.table.model
-        for raw in records:
-            self.fetched += 1
-            if isinstance(raw, Rejected):  # refused by its reader, who said why
-                self._rejects.append((reject_key(raw.record_id, {}), raw.record_id, raw.reason))
-                continue
-            record, reason = validate_record(model, raw)
-            if record is not None:
-                self._rows.append(record.to_row())
-                if len(self._rows) >= self.batch_rows:
-                    self.flush()
-            else:
-                record_id = record_id_of(model, raw)
-                safe = redacted_raw(model, raw) if isinstance(raw, dict) else {"value": type(raw).__name__}
-                self._rejects.append((reject_key(record_id, safe), record_id, reason))
-                if len(self._rejects) >= self.batch_rows:
-                    self.flush()
+        record, reason = validate_record(model, raw)
+        if record is not None:
+            self._rows.append(record.to_row())
+            self._seqs.append(seq)
+        else:
+            record_id = record_id_of(model, raw)
+            safe = redacted_raw(model, raw) if isinstance(raw, dict) else {"value": type(raw).__name__}
+            self._rejects.append((reject_key(record_id, safe), record_id, reason, seq))
 
     def flush(self) -> None:
-        self.writer.stage(self.table.name, self._rows)
-        self.writer.reject(self.table.name, self._rejects)
-        self._rows, self._rejects = [], []
+        self._check_pending()
+        name = self.table.name
+        self.writer.stage(name, self._rows, self._seqs)
+        for batch in self._arrow:
+            self.writer.stage_arrow(name, batch)
+        self.writer.reject(name, self._rejects)
+        self._rows, self._seqs, self._arrow, self._arrow_rows, self._rejects = [], [], [], 0, []
 
 
 def check_identity(store: StateStore, system: str, identity: str) -> None:
@@ -108,15 +164,18 @@ def check_identity(store: StateStore, system: str, identity: str) -> None:
 
 
 def run_sync(store: StateStore, system: System, fetch: Fetch, *, identity: str, start_day, lookback_days: int,
-             now: datetime | None = None, counters: Mapping[str, int] | None = None) -> SyncResult:
-    """Sync one system: everything fetched is merged, with the cursor, in one transaction — or nothing."""
+             now: datetime | None = None, counters: Mapping[str, int] | None = None,
+             columnar: bool = True) -> SyncResult:
+    """Sync one system: everything fetched is merged, with the cursor, in one transaction — or nothing.
+
+    `columnar=False` validates every record by its model alone (the reference; slower)."""
     began = time.perf_counter()
     now = now or sync_start_time()
     store.register(system)
     check_identity(store, system.name, identity)
     lo, hi = sync_window(store.cursor(system.name) if system.windowed else None, start_day, lookback_days, now)
     writer = store.begin_sync(system.name, system.tables)
-    sinks = {t.name: RecordSink(writer, t) for t in system.tables}
+    sinks = {t.name: RecordSink(writer, t, columnar=columnar) for t in system.tables}
     pages = _Prefetch(fetch(lo, hi))
     progress = SyncProgress(system.name, counters)
     fetched = 0
@@ -134,7 +193,7 @@ def run_sync(store: StateStore, system: System, fetch: Fetch, *, identity: str, 
     except BaseException as exc:
         pages.close()
         summary = f"{type(exc).__name__}: {exc}"
-        _safely(writer.drop_staging)
+        _safely(writer.abort)
         _safely(lambda: store.record_failure(system.name, now, (lo, hi), summary))
         raise
     failpoints.reached(f"sync.{system.name}.after_commit")

@@ -8,6 +8,7 @@ a message that never repeats the value (see :mod:`models.parsers`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -27,6 +28,7 @@ from .parsers import (
 )
 
 __all__ = [
+    "Form",
     "coerce_int",
     "empty_to_none",
     "NullAsEmptyList",
@@ -174,36 +176,54 @@ def _number(value: Any) -> Any:
     return value
 
 
+# --------------------------------------------------------------------------- forms
+
+
+@dataclass(frozen=True)
+class Form:
+    """The raw form a field's validator reads, named for validators that check whole pages at once
+    (`ingest.columnar`). The validator beside it stays the reference: a page validator must accept a
+    value only where the reference would, with the same result, and leave every other value to it.
+
+    ``required``: ``None`` and ``""`` are refused (else they are no value).
+    """
+
+    name: str
+    required: bool = False
+
+
 # --------------------------------------------------------------------------- annotated field types
 
-NonEmptyStr = Annotated[str, BeforeValidator(_non_empty_text)]
+NonEmptyStr = Annotated[str, BeforeValidator(_non_empty_text), Form("non_empty_text", required=True)]
 """A required id / text that must not be empty."""
 
-UnitRef = Annotated[str | None, BeforeValidator(empty_to_none)]
-OptText = Annotated[str | None, BeforeValidator(empty_to_none)]
+UnitRef = Annotated[str | None, BeforeValidator(empty_to_none), Form("empty_is_none")]
+OptText = Annotated[str | None, BeforeValidator(empty_to_none), Form("empty_is_none")]
 """Free text or a code where ``""`` is no value (the one-stop shop's contract)."""
 """A unit code or name as the source holds it; not checked against any pattern; ``""`` → None."""
 
-TextList = Annotated[list[str], BeforeValidator(_text_list)]
+TextList = Annotated[list[str], BeforeValidator(_text_list), Form("text_list")]
 
 IntId = Annotated[int, BeforeValidator(_required_int)]
 OptInt = Annotated[int | None, BeforeValidator(_optional_int)]
 DbBool = Annotated[bool, BeforeValidator(_db_bool)]
-NonNegNumber = Annotated[float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False)]
+NonNegNumber = Annotated[float, BeforeValidator(_number), Field(ge=0, allow_inf_nan=False),
+                         Form("non_negative_number", required=True)]
 
-DdMmYyyy = Annotated[date, BeforeValidator(_required(parse_ddmmyyyy))]
-OptDdMmYyyy = Annotated[date | None, BeforeValidator(_optional(parse_ddmmyyyy))]
-CompactLocal = Annotated[datetime, BeforeValidator(_required(parse_compact_local))]
-OptCompactLocal = Annotated[datetime | None, BeforeValidator(_optional(parse_compact_local))]
-UtcZ = Annotated[datetime, BeforeValidator(_required(parse_utc_z))]
-OptUtcZ = Annotated[datetime | None, BeforeValidator(_optional(parse_utc_z))]
-IsoOffset = Annotated[datetime, BeforeValidator(_required(parse_iso_offset))]
-OptIsoOffset = Annotated[datetime | None, BeforeValidator(_optional(parse_iso_offset))]
-IsoDate = Annotated[date, BeforeValidator(_required(parse_iso_date))]
+DdMmYyyy = Annotated[date, BeforeValidator(_required(parse_ddmmyyyy)), Form("ddmmyyyy", required=True)]
+OptDdMmYyyy = Annotated[date | None, BeforeValidator(_optional(parse_ddmmyyyy)), Form("ddmmyyyy")]
+CompactLocal = Annotated[datetime, BeforeValidator(_required(parse_compact_local)),
+                         Form("compact_local", required=True)]
+OptCompactLocal = Annotated[datetime | None, BeforeValidator(_optional(parse_compact_local)), Form("compact_local")]
+UtcZ = Annotated[datetime, BeforeValidator(_required(parse_utc_z)), Form("utc_z", required=True)]
+OptUtcZ = Annotated[datetime | None, BeforeValidator(_optional(parse_utc_z)), Form("utc_z")]
+IsoOffset = Annotated[datetime, BeforeValidator(_required(parse_iso_offset)), Form("iso_offset", required=True)]
+OptIsoOffset = Annotated[datetime | None, BeforeValidator(_optional(parse_iso_offset)), Form("iso_offset")]
+IsoDate = Annotated[date, BeforeValidator(_required(parse_iso_date)), Form("iso_date", required=True)]
 UnitValidityDate = Annotated[date, BeforeValidator(_required(parse_unit_validity_date))]
 OptUnitValidityDate = Annotated[date | None, BeforeValidator(_optional(parse_unit_validity_date))]
-OptIsoDate = Annotated[date | None, BeforeValidator(_optional(parse_iso_date))]
-LocalNaive = Annotated[datetime, BeforeValidator(_required(parse_local_naive))]
+OptIsoDate = Annotated[date | None, BeforeValidator(_optional(parse_iso_date)), Form("iso_date")]
+LocalNaive = Annotated[datetime, BeforeValidator(_required(parse_local_naive)), Form("local_naive", required=True)]
 DbDate = Annotated[date, BeforeValidator(_required(coerce_db_date))]
 OptDbDate = Annotated[date | None, BeforeValidator(_optional(coerce_db_date))]
 DbLocalTimestamp = Annotated[datetime, BeforeValidator(_required(coerce_db_local_timestamp))]

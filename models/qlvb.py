@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import StrictBool, model_validator
+from pydantic import StrictBool
 
 from .base import SourceRecord
 from .fields import IsoOffset, NonEmptyStr, OptIsoDate, OptIsoOffset, UnitRef
@@ -23,13 +23,16 @@ CLASSIFIED_FIELDS = frozenset({"trich_yeu", "so_ky_hieu"})
 
 def is_classified(raw: Mapping[str, Any]) -> bool:
     """Anything but an explicit ``do_mat`` THUONG is treated as classified (fail closed)."""
-    return raw.get("do_mat") != "THUONG"
+    return VanBan.withholds(raw)
 
 
 class VanBan(SourceRecord):
     """One incoming (DEN) or outgoing (DI) document; tombstones (``da_xoa``) are kept."""
 
     ID_FIELD: ClassVar[str] = "id"
+    # the subject line and number of a classified document never enter the model
+    WITHHELD_FIELDS: ClassVar[frozenset[str]] = CLASSIFIED_FIELDS
+    KEPT_WHEN: ClassVar[tuple[str, Any]] = ("do_mat", "THUONG")
 
     id: NonEmptyStr
     chieu: Chieu
@@ -49,21 +52,3 @@ class VanBan(SourceRecord):
     ngay_hoan_thanh: OptIsoOffset = None
     cap_nhat_luc: IsoOffset
     da_xoa: StrictBool
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_classified_subject(cls, data: Any) -> Any:
-        """Null the subject line and number of a classified document before anything else.
-
-        Done before validation (not after) so the text never enters the model, nor a
-        validation error, even when the record is rejected for another reason.
-        """
-        if isinstance(data, Mapping) and is_classified(data):
-            data = dict(data)
-            for name in CLASSIFIED_FIELDS:
-                data[name] = None
-        return data
-
-    @classmethod
-    def sensitive_raw_fields(cls, raw: Mapping[str, Any]) -> frozenset[str]:
-        return CLASSIFIED_FIELDS if is_classified(raw) else frozenset()

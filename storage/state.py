@@ -145,7 +145,12 @@ class StateStore:
 
 
 class SyncWriter:
-    """Stages one system's records batch by batch; `commit` publishes them all at once."""
+    """Stages one system's records batch by batch; `commit` publishes them all at once.
+
+    Staging and merging are one transaction (inserts inside a transaction are several times faster
+    than each committed on its own): `commit` ends it, `abort` rolls it back, and a process killed
+    half-way leaves nothing of it, not even its staging tables.
+    """
 
     def __init__(self, store: StateStore, system: str, tables: list[RawTable]):
         self.store = store
@@ -154,6 +159,8 @@ class SyncWriter:
         self.tables = {t.name: t for t in tables}
         self.stats = MergeStats()
         self._seq = 0
+        self.con.execute("BEGIN TRANSACTION")
+        self._open = True
         for t in tables:
             self.stats.per_table[t.name] = {"staged": 0, "rejected": 0, "inserted": 0, "replaced": 0}
             self.con.execute(f"CREATE OR REPLACE TABLE stage.{t.name} AS SELECT * EXCLUDE ({SYNCED_AT}), "
@@ -168,30 +175,40 @@ class SyncWriter:
         finally:
             self.con.unregister("_batch")
 
-    def _next_seq(self, n: int) -> pa.Array:
-        arr = pa.array(range(self._seq, self._seq + n), pa.int64())
+    def reserve(self, n: int) -> int:
+        """The first of `n` consecutive sequence numbers: the order records arrived in, which decides
+        between two copies of one version of a record (the later wins)."""
+        first = self._seq
         self._seq += n
-        return arr
+        return first
 
-    def stage(self, table: str, rows: list[dict]) -> None:
-        """Append validated rows (model.to_row() dicts) to the table's staging."""
+    def stage(self, table: str, rows: list[dict], seqs: list[int]) -> None:
+        """Append validated rows (model.to_row() dicts) to the table's staging, with their sequence numbers."""
         if not rows:
             return
         schema = arrow_schema(self.tables[table])
         # column by column: several times faster than from_pylist for the nested lists of the one-stop shop
         columns = {name: [row[name] for row in rows] for name in schema.names}
-        batch = pa.Table.from_pydict(columns, schema=schema).append_column("_seq", self._next_seq(len(rows)))
-        self._insert(f"stage.{table}", batch)
-        self.stats.staged += len(rows)
-        self.stats.per_table[table]["staged"] += len(rows)
+        batch = pa.Table.from_pydict(columns, schema=schema).append_column("_seq", pa.array(seqs, pa.int64()))
+        self._staged(table, batch)
 
-    def reject(self, table: str, rejects: list[tuple[str, str | None, str]]) -> None:
-        """Append rejects as (record_key, record_id, reason): never any record content."""
+    def stage_arrow(self, table: str, batch: pa.Table) -> None:
+        """Append rows already in Arrow (the table's fields and `_seq`) to the table's staging."""
+        if batch.num_rows:
+            self._staged(table, batch)
+
+    def _staged(self, table: str, batch: pa.Table) -> None:
+        self._insert(f"stage.{table}", batch)
+        self.stats.staged += batch.num_rows
+        self.stats.per_table[table]["staged"] += batch.num_rows
+
+    def reject(self, table: str, rejects: list[tuple[str, str | None, str, int]]) -> None:
+        """Append rejects as (record_key, record_id, reason, sequence number): never any record content."""
         if not rejects:
             return
         batch = pa.table({"source_table": [table] * len(rejects), "record_key": [r[0] for r in rejects],
                           "record_id": [r[1] for r in rejects], "reason": [r[2] for r in rejects],
-                          "_seq": self._next_seq(len(rejects))}, schema=REJECT_SCHEMA)
+                          "_seq": [r[3] for r in rejects]}, schema=REJECT_SCHEMA)
         self._insert(f"stage.rejects_{self.system}", batch)
         self.stats.rejected += len(rejects)
         self.stats.per_table[table]["rejected"] += len(rejects)
@@ -202,7 +219,6 @@ class SyncWriter:
         self.stats.fetched = fetched
         con = self.con
         now = datetime.now().astimezone()
-        con.execute("BEGIN TRANSACTION")
         try:
             for name, spec in self.tables.items():
                 inserted, replaced = self._merge(spec, now)
@@ -221,11 +237,12 @@ class SyncWriter:
                         "staged, rejected, inserted, replaced) VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?)",
                         [self.system, started_at, now, window[0], window[1], s.fetched, s.staged, s.rejected,
                          s.inserted, s.replaced])
+            self._drop_staging()
             con.execute("COMMIT")
+            self._open = False
         except BaseException:
-            con.execute("ROLLBACK")
+            self.abort()
             raise
-        self.drop_staging()
         return self.stats
 
     def _merge(self, spec: RawTable, now: datetime) -> tuple[int, int]:
@@ -272,7 +289,13 @@ class SyncWriter:
                     "AND r.record_key = n.record_key", [self.system, now, now])
         con.execute("DROP TABLE _rejects_now")
 
-    def drop_staging(self) -> None:
+    def abort(self) -> None:
+        """Roll the sync back: nothing staged stays, the raw tables and the cursor are as they were."""
+        if self._open:
+            self._open = False
+            self.con.execute("ROLLBACK")
+
+    def _drop_staging(self) -> None:
         for name in self.tables:
             self.con.execute(f"DROP TABLE IF EXISTS stage.{name}")
         self.con.execute(f"DROP TABLE IF EXISTS stage.rejects_{self.system}")
