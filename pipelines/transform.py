@@ -102,14 +102,16 @@ def model_asset(model: SqlModel, systems: tuple[System, ...]) -> dg.AssetsDefini
         with city.state() as state:
             prepare(state.con, city.settings.as_of)
             rows = build_model(state.con, model)
-            meta["rows"] = dg.MetadataValue.int(rows)  # read by `cchc refresh` for its summary
+            if rows is not None:  # a table (a view is not counted: that would compute it)
+                meta["rows"] = dg.MetadataValue.int(rows)  # read by `cchc refresh` for its summary
             if mart:
                 meta["dagster/row_count"] = dg.MetadataValue.int(rows)
                 meta["dagster/column_schema"] = dg.MetadataValue.table_schema(column_schema(state.con, model))
             if model.ref in PREVIEWS:
                 meta["preview"] = dg.MetadataValue.md(_markdown(state.con, PREVIEWS[model.ref]))
-        log.info("built %s: %s rows in %.1f s", model.ref, f"{rows:,}", time.perf_counter() - began,
-                 extra={"step": f"SQL models: {model.ref}, {rows:,} rows"})
+        shown = "a view" if rows is None else f"{rows:,} rows"
+        log.info("built %s: %s in %.1f s", model.ref, shown, time.perf_counter() - began,
+                 extra={"step": f"SQL models: {model.ref}, {shown}"})
         return dg.MaterializeResult(metadata=meta)
 
     return _asset

@@ -100,6 +100,10 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     for schema in LAYERS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
+    # The count signals, a constant of the catalog (a list of VALUES): as a variable, a filter on them is
+    # pushed below the per-record sentences, which are then written only for the findings (4x faster).
+    catalog = (SQL_DIR / "marts" / "signal_catalog.sql").read_text(encoding="utf-8")
+    con.execute(f"SET VARIABLE count_signals = (SELECT list(signal_code) FROM ({catalog}) WHERE kind = 'count')")
     for macro in MACROS:
         con.execute(macro)
     try:
@@ -109,18 +113,20 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
         pass  # already registered on this connection
 
 
-def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
-    """(Re)create one model; returns its row count."""
+def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int | None:
+    """(Re)create one model; returns a table's row count (None for a view: counting it would compute it)."""
     existing = con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE schema_name = ? AND view_name = ? UNION ALL "
                            "SELECT 'TABLE' FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
                            [model.schema, model.name, model.schema, model.name]).fetchall()
     if existing and existing[0][0] != model.materialized:  # the model changed its materialization
         con.execute(f"DROP {existing[0][0]} {model.ref}")
     con.execute(f"CREATE OR REPLACE {model.materialized} {model.ref} AS\n{model.sql}")
+    if model.materialized == "VIEW":
+        return None
     return con.execute(f"SELECT count(*) FROM {model.ref}").fetchall()[0][0]
 
 
-def build_all(con: duckdb.DuckDBPyConnection, as_of: date, models: dict[str, SqlModel] | None = None) -> dict[str, int]:
+def build_all(con: duckdb.DuckDBPyConnection, as_of: date, models: dict[str, SqlModel] | None = None) -> dict[str, int | None]:
     models = models or discover()
     prepare(con, as_of)
     return {m.ref: build_model(con, m) for m in build_order(models)}

@@ -26,8 +26,8 @@ def test_definitions_load_with_the_expected_assets_and_job():
 
 def test_model_dependencies_are_read_from_the_sql():
     graph = defs.resolve_asset_graph()
-    parents = {k.to_user_string() for k in graph.get(dg.AssetKey(["marts", "findings"])).parent_keys}
-    assert parents == {"intermediate/int_signal_records", "marts/signal_catalog"}
+    parents = {k.to_user_string() for k in graph.get(dg.AssetKey(["marts", "unit_signals_monthly"])).parent_keys}
+    assert parents == {"intermediate/int_signal_records", "marts/signal_catalog", "intermediate/int_head_reception"}
     raw_parents = {k.to_user_string() for k in graph.get(dg.AssetKey(["staging", "stg_motcua_dossiers"])).parent_keys}
     assert raw_parents == {"raw/motcua"}
     published = {k.to_user_string() for k in graph.get(dg.AssetKey(["published", "warehouse"])).parent_keys}
