@@ -248,25 +248,28 @@ class SyncWriter:
     def _merge(self, spec: RawTable, now: datetime) -> tuple[int, int]:
         con, key, t = self.con, f'"{spec.key}"', spec.name
         order = f'"{spec.updated}" DESC, _seq DESC' if spec.updated else "_seq DESC"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _winners AS SELECT * EXCLUDE (_seq) FROM stage.{t} "
-                    f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY {order}) = 1")
+        # the staging table becomes the winners: of a record staged more than once, only its latest copy
+        # stays (found among the few repeated keys only: ranking every staged row would cost more than the merge)
+        con.execute(f"DELETE FROM stage.{t} WHERE _seq IN (SELECT _seq FROM (SELECT _seq, row_number() OVER "
+                    f"(PARTITION BY {key} ORDER BY {order}) AS n FROM stage.{t} SEMI JOIN (SELECT {key} FROM "
+                    f"stage.{t} GROUP BY {key} HAVING count(*) > 1) USING ({key})) WHERE n > 1)")
+        winners = f"stage.{t}"
         cols = [f'"{c}"' for c in spec.fields]
         changed = f"hash({', '.join('w.' + c for c in cols)}) <> hash({', '.join('r.' + c for c in cols)})"
         if spec.updated is None:  # a snapshot: rows gone from the source go, changed rows are replaced
             # DuckDB answers a DELETE or INSERT with the number of rows it touched: no counting queries
             self.stats.removed += self._affected(f"DELETE FROM raw.{t} r WHERE NOT EXISTS "
-                                                 f"(SELECT 1 FROM _winners w WHERE w.{key} = r.{key})")
+                                                 f"(SELECT 1 FROM {winners} w WHERE w.{key} = r.{key})")
             newer = changed
         else:  # latest version wins; the same version again changes nothing (re-runs are idempotent)
             upd = f'"{spec.updated}"'
             newer = f"(w.{upd} > r.{upd} OR (w.{upd} = r.{upd} AND {changed}))"
-        replaced = self._affected(f"DELETE FROM raw.{t} r USING _winners w WHERE r.{key} = w.{key} AND {newer}")
-        inserted = self._affected(f"INSERT INTO raw.{t} BY NAME SELECT w.*, ?::TIMESTAMPTZ AS {SYNCED_AT} "
-                                  f"FROM _winners w ANTI JOIN raw.{t} r ON r.{key} = w.{key}", [now])
+        replaced = self._affected(f"DELETE FROM raw.{t} r USING {winners} w WHERE r.{key} = w.{key} AND {newer}")
+        inserted = self._affected(f"INSERT INTO raw.{t} BY NAME SELECT w.* EXCLUDE (_seq), ?::TIMESTAMPTZ AS "
+                                  f"{SYNCED_AT} FROM {winners} w ANTI JOIN raw.{t} r ON r.{key} = w.{key}", [now])
         # a record that arrives valid is no longer a reject
         con.execute(f"DELETE FROM meta.rejects WHERE source_table = ? AND record_id IN "
-                    f"(SELECT CAST({key} AS VARCHAR) FROM _winners)", [t])
-        con.execute("DROP TABLE _winners")
+                    f"(SELECT CAST({key} AS VARCHAR) FROM {winners})", [t])
         return inserted - replaced, replaced
 
     def _affected(self, sql: str, params: list | None = None) -> int:
