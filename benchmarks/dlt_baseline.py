@@ -4,9 +4,11 @@
     CCHC_BENCH_CLIENT_SECRET=cchc-sim-secret .venv/bin/python -m benchmarks.dlt_baseline \
         --url http://127.0.0.1:8061 --client-id cchc-inspection --workdir /tmp/dlt-baseline
 
-A first full load (write_disposition "replace") of documents, dossiers, reporting obligations and tasks with
-dlt's defaults: the only configuration is what correctness needs (paths, paging styles, record selectors, the
-token). Prints one JSON line: {"records", "seconds" (wall time of pipeline.run), "per_endpoint", "duckdb_mb"}.
+A first full load of documents, dossiers, reporting obligations and tasks, merged on each record's key (as
+ours: a record read twice is stored once), with dlt's defaults otherwise: the only configuration is what
+correctness needs (paths, paging styles, record selectors, the token, the keys). `--parallelized` sets dlt's
+`parallelized` on the resources, as its performance guide advises when the source is slow to answer.
+Prints one JSON line: {"records", "seconds" (wall time of pipeline.run), "per_endpoint", "duckdb_mb"}.
 Every file dlt writes (pipeline state, load packages, the DuckDB file) lives under --workdir.
 
 `measure_dlt(...)` runs this module as a child process and adds its peak RSS (wait4 rusage) and wall time,
@@ -29,17 +31,17 @@ PIPELINE_NAME = "cchc_dlt_baseline"
 DATASET = "gateway"
 DUCKDB_FILE = "dlt_baseline.duckdb"
 
-# resource (= main table) name -> (endpoint path, data selector, first-page params, paginator config)
-ENDPOINTS: dict[str, tuple[str, str, dict, dict]] = {
+# resource (= main table) name -> (endpoint path, data selector, first-page params, paginator config, key)
+ENDPOINTS: dict[str, tuple[str, str, dict, dict, str]] = {
     "van_ban": ("/qlvb/v1/van-ban", "du_lieu", {"so_ban_ghi": 1000},
                 # `tong_so` counts records, not pages: dlt's page_number total_path means pages, so stop on the
                 # first empty page instead (dlt's default stop rule)
-                {"type": "page_number", "base_page": 1, "page_param": "trang", "total_path": None}),
+                {"type": "page_number", "base_page": 1, "page_param": "trang", "total_path": None}, "id"),
     "ho_so": ("/motcua/v1/ho-so", "result", {"SoLuong": 1000},
-              {"type": "page_number", "base_page": 1, "page_param": "TrangSo", "total_path": None}),
+              {"type": "page_number", "base_page": 1, "page_param": "TrangSo", "total_path": None}, "MaHoSo"),
     "ky_bao_cao": ("/baocao/v1/ky-bao-cao", "data", {"limit": 1000},
-                   {"type": "cursor", "cursor_path": "next_cursor", "cursor_param": "cursor"}),
-    "nhiem_vu": ("/nhiemvu/v1/nhiem-vu", "$", {"per_page": 500}, {"type": "header_link"}),
+                   {"type": "cursor", "cursor_path": "next_cursor", "cursor_param": "cursor"}, "id"),
+    "nhiem_vu": ("/nhiemvu/v1/nhiem-vu", "$", {"per_page": 500}, {"type": "header_link"}, "ma_nhiem_vu"),
 }
 
 
@@ -68,7 +70,12 @@ def _client_credentials_auth(url: str, client_id: str, client_secret: str):
                                   client_secret=client_secret)
 
 
-def run(url: str, client_id: str, client_secret: str, workdir: Path) -> dict:
+def _has_key(key: str):
+    """dlt's merge refuses a record without its key (the load fails terminally): such records are dropped."""
+    return lambda record: record.get(key) not in (None, "")
+
+
+def run(url: str, client_id: str, client_secret: str, workdir: Path, parallelized: bool = False) -> dict:
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     _isolate(workdir)
@@ -77,10 +84,11 @@ def run(url: str, client_id: str, client_secret: str, workdir: Path) -> dict:
 
     source = rest_api_source({
         "client": {"base_url": url.rstrip("/") + "/", "auth": _client_credentials_auth(url, client_id, client_secret)},
-        "resource_defaults": {"write_disposition": "replace"},
-        "resources": [{"name": name, "endpoint": {"path": path.lstrip("/"), "params": params,
-                                                  "data_selector": selector, "paginator": paginator}}
-                      for name, (path, selector, params, paginator) in ENDPOINTS.items()],
+        "resource_defaults": {"write_disposition": "merge", "parallelized": parallelized},
+        "resources": [{"name": name, "primary_key": key, "processing_steps": [{"filter": _has_key(key)}],
+                       "endpoint": {"path": path.lstrip("/"), "params": params, "data_selector": selector,
+                                    "paginator": paginator}}
+                      for name, (path, selector, params, paginator, key) in ENDPOINTS.items()],
     }, name="gateway")
     db_path = workdir / DUCKDB_FILE
     pipeline = dlt.pipeline(pipeline_name=PIPELINE_NAME, pipelines_dir=str(workdir / "dlt-data" / "pipelines"),
@@ -99,7 +107,7 @@ def run(url: str, client_id: str, client_secret: str, workdir: Path) -> dict:
             "duckdb_mb": round(size / 2**20, 1)}
 
 
-def measure_dlt(url: str, client_id: str, client_secret: str, workdir: str | Path) -> dict:
+def measure_dlt(url: str, client_id: str, client_secret: str, workdir: str | Path, parallelized: bool = False) -> dict:
     """Run the baseline as a child process; its JSON line plus peak RSS (MB) and the child's wall seconds."""
     workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -108,7 +116,7 @@ def measure_dlt(url: str, client_id: str, client_secret: str, workdir: str | Pat
     env["CCHC_BENCH_CLIENT_SECRET"] = client_secret  # through the environment: never in the process list
     began = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "benchmarks.dlt_baseline", "--url", url, "--client-id", client_id,
-                             "--workdir", str(workdir)],
+                             "--workdir", str(workdir), *(["--parallelized"] if parallelized else [])],
                             cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # read both pipes to the end before reaping, so a chatty child cannot block on a full pipe
     out, err = _drain(proc)
@@ -149,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client-secret", default=os.environ.get("CCHC_BENCH_CLIENT_SECRET"),
                         help="default: $CCHC_BENCH_CLIENT_SECRET (keeps it out of the process list)")
     parser.add_argument("--workdir", required=True, type=Path, help="where dlt's state and the DuckDB file go")
+    parser.add_argument("--parallelized", action="store_true", help="dlt's parallelized resources")
     args = parser.parse_args(argv)
-    result = run(args.url, args.client_id, args.client_secret, args.workdir)
+    result = run(args.url, args.client_id, args.client_secret, args.workdir, args.parallelized)
     print(json.dumps(result), flush=True)
     return 0
 

@@ -230,7 +230,8 @@ MOTCUA_VALUES = {
     "DanhSachLePhi": st.one_of(_values(ODD), st.lists(st.one_of(st.none(), st.fixed_dictionaries(
         {"MaPhiLePhi": _values(TEXT, ODD), "Gia": _values([0, 100000, 1.5, -1, -0.0, 1e308, 2 ** 60], ODD)}),
         st.fixed_dictionaries({"TenPhiLePhi": _values(TEXT)})), max_size=3)),
-    "DanhSachXinLoi": st.one_of(_values(ODD), st.lists(st.one_of(st.none(), st.fixed_dictionaries(
+    "DanhSachXinLoi": st.one_of(_values(ODD), st.lists(st.one_of(st.none(), _values(["", "x"]), st.just({}),
+                                                                 st.fixed_dictionaries(
         {"NgayXinLoi": ITEM_DATES, "NgayHenTraMoi": ITEM_DATES, "LyDo": _values(TEXT, ODD)})), max_size=3)),
     "DanhSachHoSoBoSung": st.one_of(_values(ODD), st.lists(st.fixed_dictionaries(
         {"NgayYeuCau": ITEM_DATES, "NgayHenTraTruoc": ITEM_DATES}), max_size=2)),
