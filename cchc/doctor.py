@@ -346,7 +346,7 @@ def check_first_page(client: GatewayClient, system: System, limits: Limits, now:
     size = min(limits.page_size, endpoint.max_page_size) if endpoint.max_page_size else None
     since = now - timedelta(days=limits.window_days)
     recorder = _FirstAnswer(client)
-    pages = iter_pages(recorder, endpoint, since, now, page_size=size)
+    pages = iter_pages(recorder, endpoint, since, now, page_size=size, workers=1)  # page 1 only: nothing ahead
     try:
         records = next(pages, [])
     finally:
