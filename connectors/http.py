@@ -116,7 +116,7 @@ class Transient(Exception):
     """
 
 
-class Stopped(Exception):  # noqa: N818 - not an error: the reader of a walk went away
+class Stopped(Exception):
     """The walk that made this call was stopped (`stopped_by`): the call gives up without a request."""
 
 
