@@ -264,7 +264,8 @@ def check_everything(settings: Settings, report: Report, limits: Limits, configu
     dagster_job = _Job("dagster instance", limits.dagster, check_dagster, DAGSTER_TODO)
     if gateway:
         with GatewayClient(settings.lgsp_url, settings.client_id, settings.client_secret, max_attempts=1,
-                           timeout=(limits.connect, limits.read)) as client:
+                           timeout=(limits.connect, limits.read),
+                           max_concurrency=settings.lgsp_max_concurrency) as client:
             token = _Job("gateway token", limits.token, partial(check_token, client, settings), TOKEN_TODO).lines()
             report.emit(token)
             if all(line.status == "ok" for line in token):
@@ -345,7 +346,7 @@ def check_first_page(client: GatewayClient, system: System, limits: Limits, now:
     size = min(limits.page_size, endpoint.max_page_size) if endpoint.max_page_size else None
     since = now - timedelta(days=limits.window_days)
     recorder = _FirstAnswer(client)
-    pages = iter_pages(recorder, endpoint, since, now, page_size=size)
+    pages = iter_pages(recorder, endpoint, since, now, page_size=size, workers=1)  # page 1 only: nothing ahead
     try:
         records = next(pages, [])
     finally:

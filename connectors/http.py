@@ -17,6 +17,14 @@ host (`HostBreakers`, shared by every client of the process): later calls to tha
 systems' syncs included, fail at once with the same line until the cool-down ends (60 s) or the host
 answers again.
 
+Requests in flight to one gateway are capped by its `ConcurrencyLimit` (shared by every client of the
+process, like the breakers), adaptive: it starts at `max_concurrency` (CCHC_LGSP_MAX_CONCURRENCY,
+default 8), halves on a 429 and grows back by one after `limit` answers in a row that were not
+throttled. A request holds its slot on the wire only, never while waiting to retry.
+
+A thread may run its calls under `stopped_by(event)` (the parallel walks of paging do): once the
+event is set its calls raise `Stopped` instead of sending, waiting for a slot or waiting to retry.
+
 Nothing here ever shows the client secret, a token, or a query string: not in exceptions (raised
 `from None`, so the text of requests' own exceptions, which holds the full URL, is not chained),
 not in log lines, not in the client's repr.
@@ -31,7 +39,8 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -41,6 +50,7 @@ from urllib.parse import urlsplit
 import orjson
 import requests
 import urllib3
+from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 from requests.utils import parse_header_links
@@ -49,7 +59,7 @@ from tenacity.stop import stop_base
 from tenacity.wait import wait_base, wait_exponential, wait_random
 
 from core.errors import AuthError, SourceError
-from core.settings import Secret
+from core.settings import DEFAULT_LGSP_MAX_CONCURRENCY, Secret
 
 log = logging.getLogger("cchc.http")
 
@@ -95,12 +105,19 @@ ABSENCE = {
 UNREACHABLE_ERRNOS = {errno.ENETUNREACH: "the network is unreachable", errno.EHOSTUNREACH: "no route to the host",
                       errno.EHOSTDOWN: "the host is down", errno.ENETDOWN: "the network is down"}
 
+DEFAULT_MAX_CONCURRENCY = DEFAULT_LGSP_MAX_CONCURRENCY  # requests in flight to one gateway at most
+STOP_POLL = 0.05  # seconds between looks at a stop request while waiting for a slot
+
 
 class Transient(Exception):
     """Raised by a `check` on a 200 body that is really a failure: the call is retried like a 5xx.
 
     The text must say what was wrong without record content (it ends up in the final error).
     """
+
+
+class Stopped(Exception):
+    """The walk that made this call was stopped (`stopped_by`): the call gives up without a request."""
 
 
 class _Retry(Exception):
@@ -168,6 +185,136 @@ class HostBreakers:
 
 BREAKERS = HostBreakers()
 """The process's breakers: every `GatewayClient` uses them unless given others."""
+
+
+# --- how many requests at once ---------------------------------------------------------------------
+
+class ConcurrencyLimit:
+    """How many requests may be in flight to one gateway: additive increase, multiplicative decrease.
+
+    Starts at `maximum`; a 429 halves it (not below 1); `limit` answers in a row that were not
+    throttled grow it by one, never above `maximum`. Only answers to requests sent since the last
+    halving count: a burst sent at 8 that meets the quota halves the limit once, not once per 429.
+    """
+
+    def __init__(self, maximum: int):
+        if maximum < 1:
+            raise ValueError("a concurrency limit is at least 1")
+        self.maximum = maximum
+        self.limit = maximum
+        self.in_flight = 0
+        self._streak = 0  # answers in a row not throttled, toward the next growth
+        self._epoch = 0  # bumps on every halving: requests sent before it are told apart
+        self._changed = threading.Condition()
+
+    def acquire(self, stop: threading.Event | None = None) -> int:
+        """Wait for a free slot (or raise `Stopped` once `stop` is set); the epoch to give `release`."""
+        with self._changed:
+            while self.in_flight >= self.limit:
+                if stop is not None and stop.is_set():
+                    raise Stopped
+                self._changed.wait(STOP_POLL if stop is not None else None)
+            self.in_flight += 1
+            return self._epoch
+
+    def release(self, epoch: int, throttled: bool | None) -> str | None:
+        """Free a slot. `throttled`: True for a 429, False for another answer, None when the answer says
+        nothing about the quota (none came, or a 5xx). Returns "shrink" or "growth" when the limit moved."""
+        with self._changed:
+            self.in_flight -= 1
+            change = None
+            if throttled:
+                self._streak = 0
+                change = self._halve() if epoch == self._epoch else None
+            elif throttled is False and epoch == self._epoch:
+                change = self._grow()
+            self._changed.notify_all()
+            return change
+
+    def set_maximum(self, maximum: int) -> None:
+        if maximum < 1:
+            raise ValueError("a concurrency limit is at least 1")
+        with self._changed:
+            self.maximum = maximum
+            self.limit = min(self.limit, maximum)  # a higher maximum is reached by growing, as after a 429
+            self._changed.notify_all()
+
+    def _halve(self) -> str | None:
+        self._epoch += 1
+        halved = max(1, self.limit // 2)
+        changed, self.limit = halved != self.limit, halved
+        return "shrink" if changed else None
+
+    def _grow(self) -> str | None:
+        if self.limit >= self.maximum:
+            return None
+        self._streak += 1
+        if self._streak < self.limit:
+            return None
+        self._streak = 0
+        self.limit += 1
+        return "growth"
+
+
+class ConcurrencyLimits:
+    """One `ConcurrencyLimit` per gateway (scheme, host, port), shared by the clients of a process: the
+    gateway's quota holds whichever system a client reads."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._limits: dict[Origin, ConcurrencyLimit] = {}
+
+    def of(self, origin: Origin, maximum: int) -> ConcurrencyLimit:
+        """The gateway's limit; the maximum of the latest client holds (they come from one setting)."""
+        with self._lock:
+            limit = self._limits.get(origin)
+            if limit is None:
+                limit = self._limits[origin] = ConcurrencyLimit(maximum)
+            else:
+                limit.set_maximum(maximum)
+            return limit
+
+    def clear(self) -> None:
+        with self._lock:
+            self._limits.clear()
+
+
+LIMITS = ConcurrencyLimits()
+"""The process's concurrency limits: every `GatewayClient` uses them unless given others."""
+
+
+_stopping = threading.local()
+
+
+@contextmanager
+def stopped_by(event: threading.Event) -> Iterator[None]:
+    """Inside the block, the calls of this thread raise `Stopped` once `event` is set: before an attempt,
+    while waiting for a slot, while waiting to retry. A request already on the wire runs to its end."""
+    previous = getattr(_stopping, "event", None)
+    _stopping.event = event
+    try:
+        yield
+    finally:
+        _stopping.event = previous
+
+
+def _stop_event() -> threading.Event | None:
+    return getattr(_stopping, "event", None)
+
+
+def _raise_if_stopped() -> None:
+    stop = _stop_event()
+    if stop is not None and stop.is_set():
+        raise Stopped
+
+
+def _pause(seconds: float) -> None:
+    """The wait before a retry: cut short by a stop request."""
+    stop = _stop_event()
+    if stop is None:
+        time.sleep(seconds)
+    elif stop.wait(seconds):
+        raise Stopped
 
 
 @dataclass
@@ -246,11 +393,12 @@ class GatewayClient:
                  max_retry_after: float = 60.0, backoff_initial: float = 0.5, backoff_max: float = 30.0,
                  absent_attempts: int = ABSENT_ATTEMPTS, absent_waits: tuple[float, ...] = ABSENT_WAITS,
                  absent_window: float = ABSENT_WINDOW, breakers: HostBreakers | None = None,
+                 max_concurrency: int = DEFAULT_MAX_CONCURRENCY, limits: ConcurrencyLimits | None = None,
                  session: requests.Session | None = None):
         if not isinstance(client_secret, Secret):
             raise TypeError("client_secret must be a Secret, so that it cannot be printed")
-        if max_attempts < 1 or absent_attempts < 1:
-            raise ValueError("max_attempts and absent_attempts must be at least 1")
+        if max_attempts < 1 or absent_attempts < 1 or max_concurrency < 1:
+            raise ValueError("max_attempts, absent_attempts and max_concurrency must be at least 1")
         if not absent_waits:
             raise ValueError("absent_waits must hold at least one wait")
         self.base_url = base_url.rstrip("/")
@@ -265,8 +413,9 @@ class GatewayClient:
         self.absent_waits = tuple(absent_waits)
         self.absent_window = absent_window
         self.breakers = BREAKERS if breakers is None else breakers
+        self.max_concurrency = max_concurrency
         self._own_session = session is None
-        self.session = session or requests.Session()
+        self.session = session or _pooled_session(max_concurrency)
         self.stats: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
         self._token_lock = threading.Lock()
@@ -277,6 +426,7 @@ class GatewayClient:
                         base.port or _default_port(base.scheme))
         self._base_path = base.path.rstrip("/")
         self.address = _address(*self._origin)  # scheme://host:port: no credentials, path or query
+        self.concurrency = (LIMITS if limits is None else limits).of(self._origin, max_concurrency)
 
     # --- public ----------------------------------------------------------------------------------
 
@@ -334,6 +484,7 @@ class GatewayClient:
             wait=_WaitRetryAfterOrBackoff(self._backoff(), self.max_retry_after, state, self.absent_waits),
             retry=retry_if_exception_type(_Retry),
             before_sleep=lambda retry_state: self._log_retry(system, path, retry_state, state),
+            sleep=_pause,
         )
         try:
             return retrying(self._attempt, system, path, exchange, state)
@@ -352,6 +503,7 @@ class GatewayClient:
                 + wait_random(0, min(self.backoff_initial, self.backoff_max)))
 
     def _attempt(self, system: str, path: str, exchange: Callable[[_CallState], Any], state: _CallState) -> Any:
+        _raise_if_stopped()
         state.attempt_began = time.monotonic()
         self._fail_if_known_down(system, path)
         try:
@@ -469,8 +621,7 @@ class GatewayClient:
         self._count("requests")
         stage = " at the token endpoint" if path == TOKEN_PATH else ""
         try:
-            # no redirects: the Authorization header must never follow a redirect elsewhere
-            response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+            response = self._request(method, url, **kwargs)
         except requests.Timeout:
             self._count("timeouts")
             raise _Retry("timeout", f"no answer in time{stage}") from None
@@ -491,6 +642,27 @@ class GatewayClient:
         if self.breakers.answered(self._origin):
             log.info("the gateway at %s answers again", self.address)
         return response
+
+    def _request(self, method: str, url: str, **kwargs) -> requests.Response:
+        """One request on the wire, holding a slot of the gateway's concurrency limit meanwhile."""
+        epoch = self.concurrency.acquire(_stop_event())
+        throttled = None  # no answer: nothing learnt about the quota
+        try:
+            # no redirects: the Authorization header must never follow a redirect elsewhere
+            response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+            throttled = _throttled(response.status_code)
+            return response
+        finally:
+            self._limit_moved(self.concurrency.release(epoch, throttled))
+
+    def _limit_moved(self, change: str | None) -> None:
+        if change == "shrink":
+            self._count("concurrency_shrinks")
+            log.info("the gateway at %s throttles: at most %d requests at once now", self.address,
+                     self.concurrency.limit)
+        elif change == "growth":
+            self._count("concurrency_growths")
+            log.debug("the gateway at %s: %d requests at once now", self.address, self.concurrency.limit)
 
     # --- the token -------------------------------------------------------------------------------
 
@@ -569,6 +741,22 @@ class _BasicAuth(AuthBase):
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         return HTTPBasicAuth(self.client_id, self.secret.reveal())(request)
+
+
+def _pooled_session(connections: int) -> requests.Session:
+    """A session that keeps a connection for each request in flight (requests keeps 10 by default)."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_maxsize=max(connections, DEFAULT_POOLSIZE))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _throttled(status: int) -> bool | None:
+    """What an answer says about the gateway's quota: a 429 is over it; a 5xx says nothing."""
+    if status == 429:
+        return True
+    return None if status >= 500 else False
 
 
 def _retry_after(text: str | None) -> float | None:

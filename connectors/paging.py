@@ -10,6 +10,11 @@ drops. The engine therefore reads the window in chunks of at most `max_chunk_pag
 its time range by what page 1 says the total is) and accepts a chunk only when every page reported
 the same total and the pages delivered exactly that many records; a chunk whose total moved is read
 again. Duplicates from re-reads are expected: the merge keeps the latest version of each record.
+
+A window split into time parts has them read concurrently, by as many threads as the gateway may take
+requests at once (`workers`, by default the client's concurrency maximum; 1 is the sequential walk):
+each part is walked exactly as alone, and its pages come out in the sequential walk's order, with a
+bounded look-ahead (`connectors.readahead`). Cursor and link walks follow one chain: sequential.
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 from urllib.parse import urljoin
 
 from connectors.http import GatewayClient, GatewayResponse, Transient
+from connectors.readahead import read_ahead
 from core.errors import PagingError
 from core.timezone import ICT
 from sources import CursorPages, GatewayEndpoint, LinkPages, OffsetPages, System, Whole
@@ -118,18 +126,25 @@ def endpoint_of(system: System) -> Endpoint:
 # --- the engine --------------------------------------------------------------------------------
 
 def iter_pages(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: datetime, *,
-               page_size: int | None = None, stats: Counter | None = None) -> Iterator[Page]:
+               page_size: int | None = None, stats: Counter | None = None,
+               workers: int | None = None) -> Iterator[Page]:
     """Pages of raw records updated in [lo, hi] (both ends, whole seconds).
 
     Cursor and link endpoints have no upper filter: they also yield records updated after `hi`.
     The directory has no filter at all. Raises `PagingError` for paging that cannot be trusted.
+    An offset window split in time parts is read by `workers` threads (default: as many as the
+    client may send requests at once), its pages yielded in the same order as by one.
     """
     stats = stats if stats is not None else Counter()
     size = _page_size(endpoint, page_size)
     lo, hi = _whole_seconds(lo, "lo"), _whole_seconds(hi, "hi")
     if hi < lo:
         raise ValueError("the window ends before it starts")
-    walk = {"none": _walk_single, "offset": _walk_offset, "cursor": _walk_cursor, "link": _walk_link}
+    workers = client.concurrency.maximum if workers is None else workers
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    walk = {"none": _walk_single, "offset": partial(_walk_offset, workers=workers), "cursor": _walk_cursor,
+            "link": _walk_link}
     for records in walk[endpoint.paging](client, endpoint, lo, hi, size, stats):
         stats["pages"] += 1
         stats["records"] += len(records)
@@ -214,14 +229,14 @@ def _read_offset_page(client: GatewayClient, endpoint: Endpoint, lo: datetime, h
     return _OffsetPage(number, total, records)
 
 
-def _walk_offset(client, endpoint, lo, hi, size, stats) -> Iterator[Page]:
+def _walk_offset(client, endpoint, lo, hi, size, stats, workers: int = 1) -> Iterator[Page]:
     probe = _read_offset_page(client, endpoint, lo, hi, 1, size)
     stats["promised"] = probe.total  # what the window holds, for progress reports
-    yield from _walk_range(client, endpoint, lo, hi, size, stats, probe, endpoint.max_rereads)
+    yield from _walk_range(client, endpoint, lo, hi, size, stats, probe, endpoint.max_rereads, workers)
 
 
 def _walk_range(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: datetime, size: int,
-                stats: Counter, probe: _OffsetPage, rereads_left: int) -> Iterator[Page]:
+                stats: Counter, probe: _OffsetPage, rereads_left: int, workers: int = 1) -> Iterator[Page]:
     """Walk [lo, hi] as one chunk when page 1 says it is small enough, else split it by time.
 
     Small chunks keep a re-read cheap and make a clean read likely while clerks keep saving.
@@ -232,17 +247,55 @@ def _walk_range(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: dat
         yield from _walk_chunk(client, endpoint, lo, hi, size, stats, probe, rereads_left)
         return
     parts = split_range(lo, hi, math.ceil(probe.total / limit) + 1)
-    log.info("%s %s: %d records in %s..%s, read in %d time ranges", endpoint.system, endpoint.path,
-             probe.total, lo.isoformat(), hi.isoformat(), len(parts))
-    yield from _walk_parts(client, endpoint, parts, size, stats, rereads_left)
+    workers = min(workers, len(parts))
+    log.info("%s %s: %d records in %s..%s, read in %d time ranges%s", endpoint.system, endpoint.path,
+             probe.total, lo.isoformat(), hi.isoformat(), len(parts),
+             f", {workers} at a time" if workers > 1 else "")
+    if workers > 1:
+        yield from _walk_parts_concurrently(client, endpoint, parts, size, stats, rereads_left, workers)
+    else:
+        yield from _walk_parts(client, endpoint, parts, size, stats, rereads_left)
 
 
 def _walk_parts(client: GatewayClient, endpoint: Endpoint, parts: list[tuple[datetime, datetime]], size: int,
                 stats: Counter, rereads_left: int) -> Iterator[Page]:
     for a, b in parts:
-        # each part's page 1 is read only when its turn comes, so pages stream in order
-        probe = _read_offset_page(client, endpoint, a, b, 1, size)
-        yield from _walk_range(client, endpoint, a, b, size, stats, probe, rereads_left)
+        yield from _walk_part(client, endpoint, a, b, size, stats, rereads_left)
+
+
+def _walk_part(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: datetime, size: int, stats: Counter,
+               rereads_left: int) -> Iterator[Page]:
+    # a part's page 1 is read only when the part is walked, so pages stream in order
+    probe = _read_offset_page(client, endpoint, lo, hi, 1, size)
+    yield from _walk_range(client, endpoint, lo, hi, size, stats, probe, rereads_left)
+
+
+def _walk_parts_concurrently(client: GatewayClient, endpoint: Endpoint, parts: list[tuple[datetime, datetime]],
+                             size: int, stats: Counter, rereads_left: int, workers: int) -> Iterator[Page]:
+    """`_walk_parts`, with the parts walked by `workers` threads: the same pages in the same order.
+
+    Each part's walk is the sequential one (its own probe, chunk checks, re-reads and splits) in a
+    thread of its own. At most `workers` parts are unread at once, each holding at most
+    `max_chunk_pages` pages, plus the one its thread waits to hand over: a clean part fits whole, so
+    the parts ahead of their turn keep the gateway busy while the reader is on the first; memory
+    stays within workers × (max_chunk_pages + 1) pages.
+
+    A part's counts are kept apart and added to `stats` here, once it has ended: the walk's counts
+    are only ever written by the reading thread, and are what a sequential walk would have counted
+    for the pages yielded.
+    """
+    counts = [Counter() for _ in parts]
+    walks = [partial(_walk_part, client, endpoint, a, b, size, part_counts, rereads_left)
+             for (a, b), part_counts in zip(parts, counts, strict=True)]
+    # closed here, not when the garbage goes: an error's traceback would keep the threads alive
+    with closing(read_ahead(walks, workers, endpoint.max_chunk_pages, "cchc-pages")) as ahead:
+        for pages, part_counts in zip(ahead, counts, strict=True):
+            try:
+                yield from pages
+            except Exception:
+                stats.update(part_counts)  # the part's walk ended with this error: its counts are final
+                raise
+            stats.update(part_counts)
 
 
 @dataclass

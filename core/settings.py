@@ -25,6 +25,9 @@ from sqlalchemy.engine import URL, make_url
 from core.errors import ConfigError
 from core.timezone import ICT
 
+DEFAULT_LGSP_MAX_CONCURRENCY = 8
+"""Requests in flight to the gateway at most, unless CCHC_LGSP_MAX_CONCURRENCY says otherwise."""
+
 SOURCE_VARIABLES = ("CCHC_LGSP_URL", "CCHC_LGSP_CLIENT_ID", "CCHC_LGSP_CLIENT_SECRET", "CCHC_DONTHU_DB_URL")
 """Every source variable: all set (real sources), or none (the demo)."""
 
@@ -103,6 +106,7 @@ class Settings:
     warehouse: Path
     sync_start: date
     lookback_days: int
+    lgsp_max_concurrency: int = DEFAULT_LGSP_MAX_CONCURRENCY  # requests in flight to the gateway at most
     simulated_city: str | None = None  # set by the demo: the simulated city behind the configured sources
     sim_seed: int | None = None  # the demo city's seed and scale (None: the simulator's defaults)
     sim_scale: float | None = None
@@ -184,6 +188,10 @@ class Settings:
             warehouse=Path(get("CCHC_WAREHOUSE") or "warehouse/cchc.duckdb"),
             sync_start=_date(get("CCHC_SYNC_START"), "CCHC_SYNC_START", date(2023, 1, 1)),
             lookback_days=_int(get("CCHC_LOOKBACK_DAYS"), "CCHC_LOOKBACK_DAYS", 3, 0, 60, "of days"),
+            lgsp_max_concurrency=_int(get("CCHC_LGSP_MAX_CONCURRENCY"), "CCHC_LGSP_MAX_CONCURRENCY",
+                                      DEFAULT_LGSP_MAX_CONCURRENCY, 1, 64, "of requests",
+                                      "it is how many requests may be in flight to the gateway at once; keep it "
+                                      "within the quota the LGSP operator grants"),
             simulated_city=get("CCHC_SIMULATED_CITY") if url is not None else None,
             sim_seed=_int(get("CCHC_SIM_SEED"), "CCHC_SIM_SEED", None, 0, 2**31 - 1, ""),
             sim_scale=_float(get("CCHC_SIM_SCALE"), "CCHC_SIM_SCALE", 0.0001, 2.0),
@@ -267,15 +275,16 @@ def _date(text: str | None, name: str, default: date) -> date:
         raise ConfigError(name, "is not a date in the form YYYY-MM-DD") from None
 
 
-def _int(text: str | None, name: str, default: int | None, low: int, high: int, unit: str) -> int | None:
+def _int(text: str | None, name: str, default: int | None, low: int, high: int, unit: str,
+         hint: str = "") -> int | None:
     if text is None:
         return default
     try:
         value = int(text)
     except ValueError:
-        raise ConfigError(name, f"is not a whole number {unit}".rstrip()) from None
+        raise ConfigError(name, f"is not a whole number {unit}".rstrip(), hint) from None
     if not low <= value <= high:
-        raise ConfigError(name, f"must be between {low} and {high}")
+        raise ConfigError(name, f"must be between {low} and {high}", hint)
     return value
 
 

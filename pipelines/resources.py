@@ -85,7 +85,8 @@ class CitySources(dg.ConfigurableResource):
             self.identity(system)  # one clear line when no source is configured
             with GatewayClient(s.lgsp_url, s.client_id, s.client_secret, max_attempts=self.max_attempts,
                                backoff_initial=self.backoff_initial, backoff_max=self.backoff_max,
-                               max_retry_after=self.max_retry_after) as client:
+                               max_retry_after=self.max_retry_after,
+                               max_concurrency=s.lgsp_max_concurrency) as client:
                 yield gateway_fetch(client, system), client.stats
 
     def state(self) -> StateStore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 from datetime import date
@@ -45,6 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--faults", default=os.environ.get("CCHC_SIM_FAULTS", ""),
                        help="fault rates, e.g. throttle=0.05,gateway=0.05 (env CCHC_SIM_FAULTS)")
     serve.add_argument("--token-ttl", type=int, default=3600, help="token lifetime in seconds")
+    serve.add_argument("--latency-ms", type=_non_negative_float, default=0.0, metavar="MS",
+                       help="delay every answer by MS milliseconds, give or take 20%% (a real gateway: ~100; "
+                            "default 0)")
+    serve.add_argument("--max-concurrent", type=_positive_int, default=None, metavar="N",
+                       help="answer 429 with Retry-After to a client holding more than N requests at once "
+                            "(default: no quota)")
     serve.add_argument("--db", default=None, help="also write system 5's database here (path or SQLAlchemy URL)")
     serve.add_argument("--register", default=None, metavar="DIR",
                        help="also write the inspection register (system 6, Excel workbooks) into this folder")
@@ -77,10 +84,14 @@ def serve_command(args: argparse.Namespace) -> int:
         db.follow()
     if args.register:
         world.write_register(args.register)
-    gateway = Gateway(world, credentials_from_env(), faults, args.base_path, args.token_ttl)
+    gateway = Gateway(world, credentials_from_env(), faults, args.base_path, args.token_ttl,
+                      latency_ms=args.latency_ms, max_concurrent=args.max_concurrent)
     server = SimulatorServer(gateway, args.host, args.port)
     counts = {s: v["current"] for s, v in world.stats()["systems"].items()}
     print(f"Simulated gateway at {server.url} ({world.generation_seconds:.1f} s to generate): {counts}", flush=True)
+    if args.latency_ms or args.max_concurrent:
+        quota = f"at most {args.max_concurrent} requests at once per client" if args.max_concurrent else "no quota"
+        print(f"Gateway latency {args.latency_ms:g} ms ±20 %, {quota}", flush=True)
     if db:
         print(f"Inspectorate database at {args.db}", flush=True)
     if args.register:
@@ -94,6 +105,26 @@ def serve_command(args: argparse.Namespace) -> int:
         server.httpd.server_close()
         world.close()
     return 0
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value >= 0:  # NaN too
+        raise argparse.ArgumentTypeError(f"must be a number of milliseconds, 0 or more (got {text!r})")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more (got {text!r})")
+    return value
 
 
 def _stop(*_args) -> None:

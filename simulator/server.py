@@ -2,15 +2,25 @@
 
 Standard library HTTP (threaded, HTTP/1.1 keep-alive); records leave the store as stored bytes, so
 serving is a concatenation, not a serialisation. Admin endpoints under `/_sim/` drive the world.
+
+Like a real gateway, it may (off by default) answer late — `latency_ms`, each answer delayed by that
+much ±20 %, slept without a lock so requests overlap — and enforce a concurrency quota: a client
+(the client_id behind its bearer token) holding more than `max_concurrent` requests at once gets
+429 with Retry-After, the body of a throttle fault. `GET /_sim/stats` reports the peak concurrency
+seen and those 429s.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import random
 import secrets
 import threading
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +29,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import orjson
 
 from simulator.faults import FaultConfig, FaultInjector
+from simulator.rng import stable_int
 from simulator.timeutil import (
     parse_compact_filter,
     parse_iso_filter,
@@ -33,6 +44,9 @@ GATEWAY_HTML = (b"<html><head><title>{code} {reason}</title></head><body><center
                 b"</center><hr><center>nginx</center></body></html>")
 FAR_PAST = -(2**40)
 FAR_FUTURE = 2**40
+THROTTLED = {"fault": {"code": 900802, "message": "Message throttled out"}}
+LATENCY_JITTER = 0.2  # an answer is delayed by latency_ms ±20 %
+QUOTA_RETRY_AFTER = 1  # seconds a client over its concurrency quota is told to wait
 
 
 class BadRequest(Exception):
@@ -49,14 +63,25 @@ class Gateway:
     """Routing, auth, faults and paging: everything but the socket."""
 
     def __init__(self, world: World, credentials: Credentials, faults: FaultConfig, base_path: str = "",
-                 token_ttl: int = 3600):
+                 token_ttl: int = 3600, latency_ms: float = 0.0, max_concurrent: int | None = None):
+        if latency_ms < 0:
+            raise ValueError("latency_ms must not be negative")
+        if max_concurrent is not None and max_concurrent < 1:
+            raise ValueError("max_concurrent must be at least 1")
         self.world = world
         self.credentials = credentials
         self.faults = FaultInjector(faults, world.config.seed)
         self.base_path = base_path.rstrip("/")
         self.token_ttl = token_ttl
-        self._tokens: dict[str, float] = {}
+        self.latency_ms = latency_ms
+        self.max_concurrent = max_concurrent
+        self._jitter = random.Random(stable_int(world.config.seed, "latency"))
+        self._tokens: dict[str, tuple[float, str]] = {}  # token -> (expiry, client_id)
         self._lock = threading.Lock()
+        self._flight_lock = threading.Lock()
+        self._in_flight: Counter[str | None] = Counter()  # by client_id; None: no valid bearer token
+        self.peak_concurrent = 0  # most requests in flight at once, every client together
+        self.quota_throttled = 0  # 429s given for holding more than max_concurrent requests
         self._totals: dict[tuple, tuple[int, int]] = {}
         self._directory = orjson.dumps({"data": world.directory.json})
 
@@ -77,15 +102,16 @@ class Gateway:
             return _json(401, {"error": "invalid_client"})
         token = secrets.token_urlsafe(24)
         with self._lock:
-            self._tokens[token] = time.monotonic() + self.token_ttl
+            self._tokens[token] = (time.monotonic() + self.token_ttl, user)
         return _json(200, {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl})
 
-    def _authorised(self, authorization: str | None) -> bool:
+    def _client_of(self, authorization: str | None) -> str | None:
+        """The client_id behind a valid bearer token; None without one."""
         if not authorization or not authorization.startswith("Bearer "):
-            return False
+            return None
         with self._lock:
-            expiry = self._tokens.get(authorization[7:])
-            return expiry is not None and expiry > time.monotonic()
+            expiry, client_id = self._tokens.get(authorization[7:], (0.0, None))
+            return client_id if expiry > time.monotonic() else None
 
     def _revoke(self, authorization: str) -> None:
         with self._lock:
@@ -104,6 +130,15 @@ class Gateway:
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if path.startswith("/_sim/") or path == "/health":
             return self._admin(method, path, query)
+        client = None if path == "/token" else self._client_of(headers.get("Authorization"))
+        with self._held(client) as admitted:
+            self._delay()
+            if not admitted:
+                return _throttled(QUOTA_RETRY_AFTER)
+            return self._answer(method, path, query, headers, body, host)
+
+    def _answer(self, method: str, path: str, query: dict, headers, body: bytes,
+                host: str) -> tuple[int, dict, bytes] | None:
         if path == "/token" and method == "POST":
             return self.issue_token(headers.get("Authorization"), body)
         routes = {"/qlvb/v1/don-vi": ("qlvb", self._directory_page), "/qlvb/v1/van-ban": ("qlvb", self._qlvb),
@@ -113,7 +148,7 @@ class Gateway:
             return _json(404, {"fault": {"code": 404, "message": "No matching resource found"}})
         system, handler = routes[path]
         authorization = headers.get("Authorization")
-        if not self._authorised(authorization):
+        if self._client_of(authorization) is None:
             return _json(401, {"fault": {"code": 900901, "message": "Invalid Credentials"}})
         hits = self.faults.draw(("drop", "slow", "throttle", "gateway", "token_expiry", "shift")
                                 + (("motcua_error",) if system == "motcua" else ()))
@@ -122,9 +157,7 @@ class Gateway:
         if "drop" in hits:
             return None
         if "throttle" in hits:
-            status, headers_out, payload = _json(429, {"fault": {"code": 900802, "message": "Message throttled out"}})
-            headers_out["Retry-After"] = str(self.faults.config.retry_after)
-            return status, headers_out, payload
+            return _throttled(self.faults.config.retry_after)
         if "gateway" in hits:
             code = (502, 503, 504)[self.faults.requests % 3]
             reason = HTTPStatus(code).phrase.encode()
@@ -141,6 +174,39 @@ class Gateway:
             if system == "motcua":
                 return _json(400, {"error_code": "1", "message": str(exc), "result": None})
             return _json(400, {"error": "bad_request", "message": str(exc)})
+
+    # --- latency and the concurrency quota ------------------------------------------------------
+
+    @contextmanager
+    def _held(self, client: str | None) -> Iterator[bool]:
+        """Count the request in flight while it is answered; False (and not counted) when its client
+        already holds `max_concurrent` requests."""
+        with self._flight_lock:
+            admitted = client is None or self.max_concurrent is None or self._in_flight[client] < self.max_concurrent
+            if admitted:
+                self._in_flight[client] += 1
+                self.peak_concurrent = max(self.peak_concurrent, self._in_flight.total())
+            else:
+                self.quota_throttled += 1
+        if not admitted:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with self._flight_lock:
+                self._in_flight[client] -= 1
+
+    def _delay(self) -> None:
+        """The gateway's own latency; slept without a lock, so concurrent requests overlap."""
+        if self.latency_ms:
+            time.sleep(self.latency_ms / 1000 * self._jitter.uniform(1 - LATENCY_JITTER, 1 + LATENCY_JITTER))
+
+    def concurrency_stats(self) -> dict:
+        with self._flight_lock:
+            return {"latency_ms": self.latency_ms, "max_concurrent": self.max_concurrent,
+                    "in_flight": self._in_flight.total(), "peak_concurrent": self.peak_concurrent,
+                    "quota_throttled": self.quota_throttled}
 
     # --- systems ---------------------------------------------------------------------------------
 
@@ -221,6 +287,8 @@ class Gateway:
             if path == "/_sim/state" and method == "GET":
                 return _json(200, {**self.world.stats(), "faults": self.faults.config.describe(),
                                    "faults_injected": dict(self.faults.injected), "requests": self.faults.requests})
+            if path == "/_sim/stats" and method == "GET":
+                return _json(200, {"requests": self.faults.requests, **self.concurrency_stats()})
             if path == "/_sim/advance" and method == "POST":
                 seconds = _int(query, "seconds", 86_400, minimum=1)
                 return _json(200, {"changed": self.world.advance(seconds), **self.world.stats()})
@@ -241,6 +309,12 @@ class Gateway:
 
 def _json(status: int, payload) -> tuple[int, dict, bytes]:
     return status, {"Content-Type": "application/json"}, orjson.dumps(payload)
+
+
+def _throttled(retry_after: int) -> tuple[int, dict, bytes]:
+    status, headers, payload = _json(429, THROTTLED)
+    headers["Retry-After"] = str(retry_after)
+    return status, headers, payload
 
 
 def _parse(query: dict, name: str, parser, default: int) -> int:
@@ -318,13 +392,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # quiet: per-request lines would drown the operator's terminal
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 drops the connects of a burst of parallel clients (a 1 s SYN retry)
+
+
 class SimulatorServer:
     """The gateway on a TCP port; `start()` runs it in a background thread (tests), `serve_forever()` blocks."""
 
     def __init__(self, gateway: Gateway, host: str = "127.0.0.1", port: int = 0):
         handler = type("Handler", (_Handler,), {"gateway": gateway})
         self.gateway = gateway
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd = _HTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -334,7 +412,9 @@ class SimulatorServer:
         return f"http://{host}:{port}{self.gateway.base_path}"
 
     def start(self) -> SimulatorServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="cchc-simulator", daemon=True)
+        # a short poll: stop() waits for it (tests start and stop many servers)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), name="cchc-simulator",
+                                        daemon=True)
         self._thread.start()
         return self
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from connectors.http import BREAKERS
+from connectors.http import BREAKERS, LIMITS
 from simulator.faults import FaultConfig
 from simulator.server import Credentials, Gateway, SimulatorServer
 from simulator.world import World, WorldConfig
@@ -36,10 +36,13 @@ def test_dagster_home(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def fresh_gateway_breakers():
     """A host found down by one test (a closed port) must not stay down for the next, whose server may get
-    the same port: the breakers live as long as the process, as they do in a refresh."""
+    the same port: the breakers live as long as the process, as they do in a refresh. So with the
+    concurrency limits: one halved by a test's 429s must not slow the next."""
     BREAKERS.clear()
+    LIMITS.clear()
     yield
     BREAKERS.clear()
+    LIMITS.clear()
 
 
 # Spans 1 March 2025 (departments merged) and 1 July 2025 (district level ended).
