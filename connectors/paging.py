@@ -246,7 +246,10 @@ def _walk_range(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: dat
     if probe.total <= limit or hi == lo:
         yield from _walk_chunk(client, endpoint, lo, hi, size, stats, probe, rereads_left)
         return
-    parts = split_range(lo, hi, math.ceil(probe.total / limit) + 1)
+    # read by several threads, parts of half a chunk: a busy stretch then rarely needs splitting again
+    # (which its thread does alone, holding the others back), and there are more parts to share
+    target = limit // 2 if workers > 1 else limit
+    parts = split_range(lo, hi, math.ceil(probe.total / target) + 1)
     workers = min(workers, len(parts))
     log.info("%s %s: %d records in %s..%s, read in %d time ranges%s", endpoint.system, endpoint.path,
              probe.total, lo.isoformat(), hi.isoformat(), len(parts),
