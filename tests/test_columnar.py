@@ -273,17 +273,25 @@ def _counted(writers):
     return writers
 
 
-PROPERTY = settings(max_examples=400, deadline=None, database=None,
+def _settings(examples: int):
+    return settings(max_examples=examples, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@PROPERTY
-@given(_pages(_records(doc("a"), QLVB_VALUES)), st.sampled_from([1, 5, 5_000]))
-def test_documents_the_page_validator_and_the_reference_agree(pages, batch_rows):
+DOCUMENT_PAGES = (_pages(_records(doc("a"), QLVB_VALUES)), st.sampled_from([1, 5, 5_000]))
+DOSSIER_PAGES = (_pages(_records(dossier("h1"), MOTCUA_VALUES, PERSONAL)), st.sampled_from([1, 5, 5_000]))
+
+
+def documents_agree(pages, batch_rows):
     assert_same(*_counted(run_both(QLVB.tables[0], pages, batch_rows)))
 
 
-@PROPERTY
-@given(_pages(_records(dossier("h1"), MOTCUA_VALUES, PERSONAL)), st.sampled_from([1, 5, 5_000]))
-def test_dossiers_the_page_validator_and_the_reference_agree(pages, batch_rows):
+def dossiers_agree(pages, batch_rows):
     assert_same(*_counted(run_both(MOTCUA.tables[0], pages, batch_rows)))
+
+
+# a quick pass in the fast suite, a long one in the full suite (CI)
+test_documents_the_page_validator_and_the_reference_agree = _settings(100)(given(*DOCUMENT_PAGES)(documents_agree))
+test_dossiers_the_page_validator_and_the_reference_agree = _settings(100)(given(*DOSSIER_PAGES)(dossiers_agree))
+test_documents_agree_on_many_more_pages = pytest.mark.e2e(_settings(2_000)(given(*DOCUMENT_PAGES)(documents_agree)))
+test_dossiers_agree_on_many_more_pages = pytest.mark.e2e(_settings(2_000)(given(*DOSSIER_PAGES)(dossiers_agree)))
