@@ -42,6 +42,7 @@ class CitySources(dg.ConfigurableResource):
     wait_for_other_refresh: float = 3600.0  # seconds a run waits for another to finish, then fails
     _settings: Settings | None = PrivateAttr(default=None)
     _refresh_lock: FileLock | None = PrivateAttr(default=None)
+    _store: StateStore | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = Settings.from_env(dotenv_path=self.dotenv_path)
@@ -55,6 +56,9 @@ class CitySources(dg.ConfigurableResource):
             release_dead_runs(context.instance, context.run.run_id)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
         if self._refresh_lock is not None:
             self._refresh_lock.release()
 
@@ -89,5 +93,22 @@ class CitySources(dg.ConfigurableResource):
                                max_concurrency=s.lgsp_max_concurrency) as client:
                 yield gateway_fetch(client, system), client.stats
 
-    def state(self) -> StateStore:
-        return StateStore(self._settings.state_path)
+    @contextmanager
+    def state(self) -> Iterator[StateStore]:
+        """The pipeline's working DuckDB, opened by the run's first step that needs it and kept open until
+        the run ends (opening it for each of some sixty steps cost a tenth of a second each)."""
+        if self._store is None:
+            store = StateStore(self._settings.state_path)
+            self._store = store.__enter__()
+        try:
+            yield self._store
+        except BaseException:
+            _safely_roll_back(self._store)  # a step that failed inside a transaction leaves none open
+            raise
+
+
+def _safely_roll_back(store: StateStore) -> None:
+    try:
+        store.con.execute("ROLLBACK")
+    except Exception:  # noqa: BLE001 - no transaction was open: nothing to undo
+        pass
