@@ -147,10 +147,14 @@ class StateStore:
 class SyncWriter:
     """Stages one system's records batch by batch; `commit` publishes them all at once.
 
-    Staging and merging are one transaction (inserts inside a transaction are several times faster
-    than each committed on its own): `commit` ends it, `abort` rolls it back, and a process killed
-    half-way leaves nothing of it, not even its staging tables.
+    Staged batches are committed a few hundred thousand rows at a time (a transaction per batch is
+    several times slower; one for the whole sync holds every staged row in memory); the merge is one
+    transaction of its own. `abort` drops the staging tables, and a process killed half-way leaves
+    only them, replaced by the next sync of the system: the raw tables and the cursor never change
+    outside the merge.
     """
+
+    STAGE_COMMIT_ROWS = 250_000
 
     def __init__(self, store: StateStore, system: str, tables: list[RawTable]):
         self.store = store
@@ -159,8 +163,8 @@ class SyncWriter:
         self.tables = {t.name: t for t in tables}
         self.stats = MergeStats()
         self._seq = 0
-        self.con.execute("BEGIN TRANSACTION")
-        self._open = True
+        self._open = False  # a transaction of staged batches, or of the merge
+        self._uncommitted = 0
         for t in tables:
             self.stats.per_table[t.name] = {"staged": 0, "rejected": 0, "inserted": 0, "replaced": 0}
             self.con.execute(f"CREATE OR REPLACE TABLE stage.{t.name} AS SELECT * EXCLUDE ({SYNCED_AT}), "
@@ -169,11 +173,23 @@ class SyncWriter:
                          "record_id VARCHAR, reason VARCHAR, _seq BIGINT)")
 
     def _insert(self, table: str, batch: pa.Table) -> None:
+        if not self._open:
+            self.con.execute("BEGIN TRANSACTION")
+            self._open = True
         self.con.register("_batch", batch)
         try:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")
         finally:
             self.con.unregister("_batch")
+        self._uncommitted += batch.num_rows
+        if self._uncommitted >= self.STAGE_COMMIT_ROWS:
+            self._commit_staged()
+
+    def _commit_staged(self) -> None:
+        if self._open:
+            self.con.execute("COMMIT")
+            self._open = False
+        self._uncommitted = 0
 
     def reserve(self, n: int) -> int:
         """The first of `n` consecutive sequence numbers: the order records arrived in, which decides
@@ -219,6 +235,9 @@ class SyncWriter:
         self.stats.fetched = fetched
         con = self.con
         now = datetime.now().astimezone()
+        self._commit_staged()
+        con.execute("BEGIN TRANSACTION")
+        self._open = True
         try:
             for name, spec in self.tables.items():
                 inserted, replaced = self._merge(spec, now)
@@ -237,12 +256,12 @@ class SyncWriter:
                         "staged, rejected, inserted, replaced) VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?)",
                         [self.system, started_at, now, window[0], window[1], s.fetched, s.staged, s.rejected,
                          s.inserted, s.replaced])
-            self._drop_staging()
             con.execute("COMMIT")
             self._open = False
         except BaseException:
             self.abort()
             raise
+        self._drop_staging()
         return self.stats
 
     def _merge(self, spec: RawTable, now: datetime) -> tuple[int, int]:
@@ -297,6 +316,7 @@ class SyncWriter:
         if self._open:
             self._open = False
             self.con.execute("ROLLBACK")
+        self._drop_staging()
 
     def _drop_staging(self) -> None:
         for name in self.tables:
