@@ -246,9 +246,10 @@ def _walk_range(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: dat
     if probe.total <= limit or hi == lo:
         yield from _walk_chunk(client, endpoint, lo, hi, size, stats, probe, rereads_left)
         return
-    # read by several threads, parts of half a chunk: a busy stretch then rarely needs splitting again
-    # (which its thread does alone, holding the others back), and there are more parts to share
-    target = limit // 2 if workers > 1 else limit
+    # read by several threads, parts of a quarter chunk: each fits its buffer (memory stays small: the
+    # parts ahead of their turn hold Python records), there are more parts to share, and a busy stretch
+    # rarely needs splitting again (which its thread does alone, holding the others back)
+    target = _parallel_part_pages(endpoint) * size if workers > 1 else limit
     parts = split_range(lo, hi, math.ceil(probe.total / target) + 1)
     workers = min(workers, len(parts))
     log.info("%s %s: %d records in %s..%s, read in %d time ranges%s", endpoint.system, endpoint.path,
@@ -258,6 +259,10 @@ def _walk_range(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: dat
         yield from _walk_parts_concurrently(client, endpoint, parts, size, stats, rereads_left, workers)
     else:
         yield from _walk_parts(client, endpoint, parts, size, stats, rereads_left)
+
+
+def _parallel_part_pages(endpoint: Endpoint) -> int:
+    return -(-endpoint.max_chunk_pages // 4)  # a quarter of a chunk, rounded up
 
 
 def _walk_parts(client: GatewayClient, endpoint: Endpoint, parts: list[tuple[datetime, datetime]], size: int,
@@ -278,10 +283,10 @@ def _walk_parts_concurrently(client: GatewayClient, endpoint: Endpoint, parts: l
     """`_walk_parts`, with the parts walked by `workers` threads: the same pages in the same order.
 
     Each part's walk is the sequential one (its own probe, chunk checks, re-reads and splits) in a
-    thread of its own. At most `workers` parts are unread at once, each holding at most
-    `max_chunk_pages` pages, plus the one its thread waits to hand over: a clean part fits whole, so
-    the parts ahead of their turn keep the gateway busy while the reader is on the first; memory
-    stays within workers × (max_chunk_pages + 1) pages.
+    thread of its own. At most `workers` parts are unread at once, each holding at most a part's pages
+    and one more, plus the one its thread waits to hand over: a clean part fits whole, so the parts
+    ahead of their turn keep the gateway busy while the reader is on the first; memory stays within
+    workers × (part pages + 2) pages.
 
     A part's counts are kept apart and added to `stats` here, once it has ended: the walk's counts
     are only ever written by the reading thread, and are what a sequential walk would have counted
@@ -291,7 +296,8 @@ def _walk_parts_concurrently(client: GatewayClient, endpoint: Endpoint, parts: l
     walks = [partial(_walk_part, client, endpoint, a, b, size, part_counts, rereads_left)
              for (a, b), part_counts in zip(parts, counts, strict=True)]
     # closed here, not when the garbage goes: an error's traceback would keep the threads alive
-    with closing(read_ahead(walks, workers, endpoint.max_chunk_pages, "cchc-pages")) as ahead:
+    buffered = _parallel_part_pages(endpoint) + 1  # a part and a page more, for a busier stretch
+    with closing(read_ahead(walks, workers, buffered, "cchc-pages")) as ahead:
         for pages, part_counts in zip(ahead, counts, strict=True):
             try:
                 yield from pages

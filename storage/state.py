@@ -53,7 +53,7 @@ def reject_key(record_id: str | None, redacted: dict) -> str:
 class StateStore:
     """Opens the working DuckDB under an exclusive file lock; use as a context manager."""
 
-    def __init__(self, path: str | Path, lock_timeout: float = 600.0, memory_limit: str = "512MB",
+    def __init__(self, path: str | Path, lock_timeout: float = 600.0, memory_limit: str = "384MB",
                  systems: tuple[System, ...] = SYSTEMS):
         self.path = Path(path)
         self.systems = systems

@@ -130,7 +130,7 @@ def test_an_error_in_a_part_surfaces_where_its_pages_would_have_come(workers):
         with pytest.raises(PagingError, match="page 1 is malformed"):
             for page in pages:
                 seen.extend(page)
-    chunk = TINY_CHUNKS.max_chunk_pages * 5 // (2 if workers > 1 else 1)  # parallel parts are half a chunk
+    chunk = 5  # a chunk of one page; a parallel part is a quarter of a chunk, rounded up: one page too
     parts = split_range(T0, T0 + SPAN, -(-16 * PER_SECOND // chunk) + 1)
     broken_part = next(a for a, b in parts if a <= broken_at <= b)
     assert [r["id"] for r in seen] == [f"{t}-{i}" for t in range(int(T0.timestamp()), int(broken_part.timestamp()))
