@@ -79,6 +79,10 @@ class Gateway:
         self._tokens: dict[str, tuple[float, str]] = {}  # token -> (expiry, client_id)
         self._lock = threading.Lock()
         self._flight_lock = threading.Lock()
+        # a page's total, its rows and the shift it causes come from one moment, as one database statement's
+        # would: with concurrent requests, a shift caused by one could otherwise fall between another's count
+        # and its rows (a page holding more records than its own total says)
+        self._page_lock = threading.Lock()
         self._in_flight: Counter[str | None] = Counter()  # by client_id; None: no valid bearer token
         self.peak_concurrent = 0  # most requests in flight at once, every client together
         self.quota_throttled = 0  # 429s given for holding more than max_concurrent requests
@@ -225,6 +229,10 @@ class Gateway:
         return hit[1]
 
     def _offset_page(self, system: str, lo: int, hi: int, page: int, size: int, shift: bool):
+        with self._page_lock:
+            return self._offset_page_now(system, lo, hi, page, size, shift)
+
+    def _offset_page_now(self, system: str, lo: int, hi: int, page: int, size: int, shift: bool):
         total = self._total(system, lo, hi)
         rows = self.world.store.page_at_offset(system, lo, hi, (page - 1) * size, size)
         docs = [self.world.served_doc(system, r.key, r.doc) for r in rows]
