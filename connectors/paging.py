@@ -182,12 +182,11 @@ class Page(list):
     """The raw records of one page, with the body they were parsed from: a columnar validator reads
     the body again at C speed (`ingest.columnar`) instead of looking at each record in Python."""
 
-    __slots__ = ("body", "records_key")
+    __slots__ = ("body",)
 
-    def __init__(self, records: list, body: bytes | None = None, records_key: str | None = None):
+    def __init__(self, records: list, body: bytes | None = None):
         super().__init__(records)
         self.body = body  # the JSON body as served; None when the records did not come from one
-        self.records_key = records_key  # where the records are in the body; None: the body is the array
 
 
 def _records(endpoint: Endpoint, response: GatewayResponse, page: int) -> Page:
@@ -198,7 +197,7 @@ def _records(endpoint: Endpoint, response: GatewayResponse, page: int) -> Page:
         where = "the body is not a JSON array" if endpoint.records_key is None else \
             f'"{endpoint.records_key}" is missing, null or not a list'
         raise _fail(endpoint, f"page {page} is malformed: {where}", MALFORMED_HINT)
-    return Page(container, response.content, endpoint.records_key)
+    return Page(container, response.content)
 
 
 # --- no paging: the directory ------------------------------------------------------------------

@@ -28,7 +28,7 @@ from pydantic.fields import FieldInfo
 
 from core.timezone import ICT
 from models.base import SourceItem, SourceRecord
-from models.fields import Form
+from models.fields import Form, NullAsEmptyList
 from models.parsers import MAX_YEAR, MIN_YEAR
 
 _STORED_TIME = pa.timestamp("us", tz="UTC")
@@ -168,7 +168,12 @@ def _plain(name: str, annotation: Any, required: bool) -> _Column:
         if len(args) != 1 or required:
             raise NotColumnar(f"{name}: a nullable field must have a default")
         inner = _plain(name, args[0], True)
-        return _Column(name, inner.arrow, lambda v: (pc.or_(pc.is_null(v), inner.check(v)[0]), inner.check(v)[1]))
+
+        def check(values):
+            ok, stored = inner.check(values)
+            return pc.or_(pc.is_null(values), ok), stored
+
+        return _Column(name, inner.arrow, check)
     if origin is Literal:
         codes = get_args(annotation)
         if not all(type(c) is str for c in codes):
@@ -223,15 +228,11 @@ def _column(name: str, info: FieldInfo) -> _Column:
         return _formed(name, forms[0], required)
     is_list = get_origin(info.annotation) is list
     for meta in info.metadata:
-        if is_list and getattr(getattr(meta, "func", None), "__name__", "") == "_list_or_empty":
-            if required or info.default != []:
-                raise NotColumnar(f"{name}: a list that may be null must default to []")
-            continue
-        if type(meta).__name__ != "Strict":  # StrictBool's Strict() adds nothing a page check must know
+        # StrictBool's Strict() adds nothing a page check must know; a list's null-is-[] is the items' check
+        if not (type(meta).__name__ == "Strict" or (is_list and meta is NullAsEmptyList)):
             raise NotColumnar(f"{name}: a validator the page check does not know ({type(meta).__name__})")
-    if is_list and not any(getattr(getattr(m, "func", None), "__name__", "") == "_list_or_empty"
-                           for m in info.metadata):
-        raise NotColumnar(f"{name}: a list that may not be null")
+    if is_list and (required or info.default != [] or NullAsEmptyList not in info.metadata):
+        raise NotColumnar(f"{name}: a list must be null-as-[] and default to []")
     if not required and not is_list and info.default is not None:
         raise NotColumnar(f"{name}: a default other than None")
     return _plain(name, info.annotation, required)

@@ -103,26 +103,25 @@ class RecordSink:
 
     def _check_pending(self) -> None:
         pages, self._pending, self._pending_rows = self._pending, [], 0
-        if not pages:
+        if not pages or self._checked(pages[0] if len(pages) == 1 else [r for page in pages for r in page]):
             return
-        records = pages[0] if len(pages) == 1 else [r for page in pages for r in page]
-        checked = self.validator.check(records)
-        if checked is not None:
-            self._take(records, checked)
-        elif len(pages) == 1:
-            self._one_by_one(records)
-        else:  # one page Arrow cannot read spoils only itself
-            for page in pages:
-                self._pending, self._pending_rows = [page], len(page)
-                self._check_pending()
+        for page in pages:  # one page Arrow cannot read spoils only itself
+            if len(pages) == 1 or not self._checked(page):
+                self._one_by_one(page)
 
-    def _take(self, records: Sequence, checked) -> None:
+    def _checked(self, records: Sequence) -> bool:
+        """Records through the page validator (and those it leaves through the reference); False, with
+        nothing done, when Arrow cannot read them."""
+        checked = self.validator.check(records)
+        if checked is None:
+            return False
         first = self.writer.reserve(len(records))
         rows = checked.rows
         self._arrow.append(rows.append_column("_seq", pc.add(rows.column("_i"), first)).drop_columns(["_i"]))
         self._arrow_rows += rows.num_rows
         for i in checked.for_reference:
             self._validate(records[i], first + i)
+        return True
 
     def _one_by_one(self, records: Sequence) -> None:
         first = self.writer.reserve(len(records))
@@ -147,8 +146,8 @@ class RecordSink:
         self._check_pending()
         name = self.table.name
         self.writer.stage(name, self._rows, self._seqs)
-        for batch in self._arrow:
-            self.writer.stage_arrow(name, batch)
+        if self._arrow:
+            self.writer.stage_arrow(name, pa.concat_tables(self._arrow))
         self.writer.reject(name, self._rejects)
         self._rows, self._seqs, self._arrow, self._arrow_rows, self._rejects = [], [], [], 0, []
 

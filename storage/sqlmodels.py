@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from graphlib import TopologicalSorter
 from pathlib import Path
 
@@ -95,6 +96,11 @@ def build_order(models: dict[str, SqlModel]) -> list[SqlModel]:
     return [models[ref] for ref in TopologicalSorter(graph).static_order()]
 
 
+@cache
+def _catalog_sql() -> str:
+    return (SQL_DIR / "marts" / "signal_catalog.sql").read_text(encoding="utf-8")
+
+
 def prepare(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     """Schemas, macros, the as-of date and the unit-name key for one building connection."""
     for schema in LAYERS:
@@ -102,8 +108,7 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
     # The count signals, a constant of the catalog (a list of VALUES): as a variable, a filter on them is
     # pushed below the per-record sentences, which are then written only for the findings (4x faster).
-    catalog = (SQL_DIR / "marts" / "signal_catalog.sql").read_text(encoding="utf-8")
-    con.execute(f"SET VARIABLE count_signals = (SELECT list(signal_code) FROM ({catalog}) WHERE kind = 'count')")
+    con.execute(f"SET VARIABLE count_signals = (SELECT list(signal_code) FROM ({_catalog_sql()}) WHERE kind = 'count')")
     for macro in MACROS:
         con.execute(macro)
     try:

@@ -69,7 +69,7 @@ def run_both(table, pages, batch_rows=5_000):
         writer = CapturingWriter(table)
         sink = RecordSink(writer, table, batch_rows=batch_rows, columnar=columnar)
         for records in pages:
-            sink.add(Page(records, orjson.dumps(records), None))
+            sink.add(Page(records, orjson.dumps(records)))
         sink.flush()
         writers.append(writer)
     return writers
@@ -94,15 +94,14 @@ def test_the_models_that_get_a_page_validator():
 
 
 def test_typical_records_are_taken_by_the_page_validator_with_the_reference_values():
-    records = [doc("a"), doc("b", do_mat="MAT"), dossier("h1"), ]
-    reference, columnar = run_both(QLVB.tables[0], [records[:2]])
+    reference, columnar = run_both(QLVB.tables[0], [[doc("a"), doc("b", do_mat="MAT")]])
     assert columnar.arrow_rows == 2  # both taken at C speed
     assert_same(reference, columnar)
     taken = columnar.rows[0]
     assert taken["thoi_diem"] == datetime(2025, 3, 15, 1, 30, tzinfo=UTC)  # 08:30 +07:00
     assert taken["ngay_ky"] == date(2025, 3, 14)
     assert columnar.rows[1]["trich_yeu"] is None and columnar.rows[1]["so_ky_hieu"] is None  # classified
-    reference, columnar = run_both(MOTCUA.tables[0], [[records[2]]])
+    reference, columnar = run_both(MOTCUA.tables[0], [[dossier("h1")]])
     assert columnar.arrow_rows == 1
     assert_same(reference, columnar)
     assert columnar.rows[0]["NgayTiepNhan"] == datetime(2025, 3, 15, 1, 30, tzinfo=UTC)  # 08:30 local

@@ -34,6 +34,18 @@ def pages_of(client, endpoint, lo, hi, stats: Counter | None = None, **kwargs) -
     return [list(page) for page in iter_pages(client, endpoint, lo, hi, stats=stats, **kwargs)]
 
 
+def wait_for(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came"
+        time.sleep(0.005)
+
+
+def _holds(query: dict, moment: datetime) -> bool:
+    lo, hi = (datetime.fromisoformat(query[k]) for k in ("cap_nhat_tu", "cap_nhat_den"))
+    return lo <= moment <= hi and hi - lo < SPAN
+
+
 def second_of(record: dict) -> int:
     return int(record["id"].split("-")[0])
 
@@ -113,7 +125,7 @@ def test_the_look_ahead_is_bounded_while_the_reader_dawdles():
         ahead = len(fake.seen) - asked
         rest = [list(page) for page in pages]
     # 16 one-second parts of a full page and an empty one; 4 parts unread at most, each holding its 2 pages
-    # (a buffer of max_chunk_pages, 1, and the page its thread waits to hand over)
+    # (a buffer of a part's pages and one more, and the page its thread waits to hand over: at most 3)
     assert asked == 1 + 16 * 2
     assert ahead <= 1 + 4 * 2, f"{ahead} requests made ahead of a reader still at page 1"
     assert [first, *rest] == sequential
@@ -143,7 +155,8 @@ def test_a_reader_that_stops_early_leaves_no_thread_even_one_waiting_to_retry():
     with FakeGateway(scripted_city(T0 + timedelta(seconds=6), throttled)) as fake:
         pages = iter_pages(fast_client(fake.url), TINY_CHUNKS, T0, T0 + SPAN, page_size=PER_SECOND, workers=8)
         first = next(pages)
-        time.sleep(0.1)  # the part holding second 6 got its 429 and waits 30 s to retry
+        # the part holding second 6 asks, gets its 429 and waits 30 s to retry
+        wait_for(lambda: any(_holds(query, T0 + timedelta(seconds=6)) for _t, _p, query in fake.seen[1:]))
         began = time.monotonic()
         pages.close()
         took = time.monotonic() - began
