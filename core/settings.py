@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 from sqlalchemy.engine import URL, make_url
 
+from core import clock
 from core.errors import ConfigError
-from core.timezone import ICT
 
 DEFAULT_LGSP_MAX_CONCURRENCY = 8
 """Requests in flight to the gateway at most, unless CCHC_LGSP_MAX_CONCURRENCY says otherwise."""
@@ -184,7 +184,7 @@ class Settings:
             client_id=get("CCHC_LGSP_CLIENT_ID"),
             client_secret=Secret(secret) if secret else None,
             donthu_db_url=Secret(db_url) if db_url else None,
-            as_of=_date(get("CCHC_AS_OF"), "CCHC_AS_OF", datetime.now(ICT).date()),
+            as_of=_date(get("CCHC_AS_OF"), "CCHC_AS_OF", clock.today()),
             warehouse=Path(get("CCHC_WAREHOUSE") or "warehouse/cchc.duckdb"),
             sync_start=_date(get("CCHC_SYNC_START"), "CCHC_SYNC_START", date(2023, 1, 1)),
             lookback_days=_int(get("CCHC_LOOKBACK_DAYS"), "CCHC_LOOKBACK_DAYS", 3, 0, 60, "of days"),

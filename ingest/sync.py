@@ -14,14 +14,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as dtime
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors.pages import Fetch
-from core import failpoints
+from core import clock, failpoints
 from core.errors import SourceChanged
 from core.timezone import ICT
 from ingest.columnar import page_validator
@@ -60,7 +60,7 @@ def sync_window(cursor: datetime | None, start_day, lookback_days: int, now: dat
 
 def sync_start_time() -> datetime:
     """Now, to the second: every filter of the contract has second resolution."""
-    return datetime.now(UTC).replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 class RecordSink:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 from sqlalchemy.engine import make_url
 
+from core import clock
 from core.settings import AlertSettings, Settings
 from core.timezone import ICT
 from sources import SYSTEMS
@@ -80,7 +81,7 @@ def send_failure_alert(settings: Settings | None, failures: dict[str, str], run_
 def failure_message(alert: AlertSettings, failures: dict[str, str], run_id: str, *, published: Published,
                     simulated: bool = False, secrets: tuple[str, ...] = (), now: datetime | None = None) -> EmailMessage:
     """The message, ready to send: Vietnamese subject and body, UTF-8."""
-    now = (now or datetime.now(ICT)).astimezone(ICT)
+    now = (now or clock.now()).astimezone(ICT)
     lines = failure_lines(failures)
     systems = sum(1 for label in failures if label in SYSTEM_NAMES)
     others = len(lines) - systems

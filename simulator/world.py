@@ -64,21 +64,27 @@ class WorldConfig:
     start: date = date(2023, 1, 1)
     end: date = field(default_factory=yesterday_local)
     store_dir: str | None = None
+    clock_at: int | None = None  # the city's clock when it starts (unix seconds, a moment of `end`; default its end)
 
     def __post_init__(self):
         if self.end < self.start:
             raise ValueError(f"--end {self.end} is before --start {self.start}")
         if not 0 < self.scale <= 10:
             raise ValueError("--scale must be in (0, 10]")
+        if self.clock_at is not None and local_date(self.clock_at) != self.end:
+            raise ValueError("the city's clock must start on its last day (--end)")
 
 
 class World:
-    def __init__(self, config: WorldConfig):
+    """`wall` is the clock that stamps live updates (`touch`): the machine's, or a test's tied to the pipeline's."""
+
+    def __init__(self, config: WorldConfig, wall: Callable[[], float] = time.time):
         self.config = config
+        self.wall = wall
         self.directory = Directory(config.seed)
         self.ctx = Context(config.seed, config.scale, self.directory)
         self.donthu = DonThuGenerator(self.ctx)
-        self.clock = local_epoch(config.end, 23, 59, 59)
+        self.clock = local_epoch(config.end, 23, 59, 59) if config.clock_at is None else config.clock_at
         folder = Path(config.store_dir or tempfile.gettempdir())
         folder.mkdir(parents=True, exist_ok=True)
         self._store_path = folder / f"cchc-sim-{config.seed}-{time.time_ns()}.sqlite"
@@ -152,7 +158,7 @@ class World:
 
     def now(self) -> int:
         """The stamp of a live update: the wall clock, never before the city's own clock."""
-        return max(int(time.time()), self.clock)
+        return max(int(self.wall()), self.clock)
 
     def touch(self, system: str, count: int, late_seconds: int = 0) -> list:
         """Re-save `count` random records now (or `late_seconds` ago: a late-arriving update)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from core import clock
 from models.names import name_key
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -33,6 +34,8 @@ MACROS = (
     "CREATE OR REPLACE MACRO vn_date(d) AS strftime(CAST(d AS DATE), '%d/%m/%Y')",
     "CREATE OR REPLACE MACRO vn_time(ts) AS strftime(timezone('Asia/Ho_Chi_Minh', ts), '%H:%M %d/%m/%Y')",
     "CREATE OR REPLACE MACRO as_of() AS CAST(getvariable('as_of') AS DATE)",
+    # when the build started, on the platform's clock (core.clock), not DuckDB's own now()
+    "CREATE OR REPLACE MACRO built_at() AS CAST(getvariable('built_at') AS TIMESTAMPTZ)",
     # A window's pooled value as an inspector reads it: "85,0% (17/20)", "bình quân 1,5 trường hợp mỗi tháng
     # (3 trong 2 tháng)", "2/4 tháng đạt" (marts.remediation's explanations).
     "CREATE OR REPLACE MACRO pooled_text(kind, value, numerator, denominator, months, months_met) AS CASE kind "
@@ -106,6 +109,7 @@ def prepare(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     for schema in LAYERS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
+    con.execute(f"SET VARIABLE built_at = TIMESTAMPTZ '{clock.now().isoformat()}'")
     # The count signals, a constant of the catalog (a list of VALUES): as a variable, a filter on them is
     # pushed below the per-record sentences, which are then written only for the findings (4x faster).
     con.execute(f"SET VARIABLE count_signals = (SELECT list(signal_code) FROM ({_catalog_sql()}) WHERE kind = 'count')")

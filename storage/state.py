@@ -22,6 +22,7 @@ import duckdb
 import orjson
 import pyarrow as pa
 
+from core import clock
 from core.errors import StateLocked
 from sources import SYSTEMS, RawTable, System
 from storage.filelock import FileLock
@@ -122,7 +123,7 @@ class StateStore:
             con.execute("DELETE FROM meta.sync_state WHERE system = ?", [system.name])
             con.execute("DELETE FROM meta.rejects WHERE system = ?", [system.name])
             con.execute("INSERT INTO meta.sync_log (system, started_at, finished_at, ok, error) "
-                        "VALUES (?, now(), now(), true, 'reset by the operator')", [system.name])
+                        "VALUES (?, ?, ?, true, 'reset by the operator')", [system.name, clock.now(), clock.now()])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -141,7 +142,7 @@ class StateStore:
         """Log a failed sync in its own transaction: the data and the cursor stay as they were."""
         lo, hi = window or (None, None)
         self.con.execute("INSERT INTO meta.sync_log (system, started_at, finished_at, ok, window_lo, window_hi, error) "
-                         "VALUES (?, ?, now(), false, ?, ?, ?)", [system, started_at, lo, hi, error[:2000]])
+                         "VALUES (?, ?, ?, false, ?, ?, ?)", [system, started_at, clock.now(), lo, hi, error[:2000]])
 
 
 class SyncWriter:
@@ -234,7 +235,7 @@ class SyncWriter:
         """Merge every staged table, the rejects and the cursor in ONE transaction."""
         self.stats.fetched = fetched
         con = self.con
-        now = datetime.now().astimezone()
+        now = clock.now()
         self._commit_staged()
         con.execute("BEGIN TRANSACTION")
         self._open = True

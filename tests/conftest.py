@@ -1,21 +1,126 @@
-"""Shared fixtures: a small simulated city spanning Hanoi's 2025 reorganisations, served on localhost."""
+"""Shared fixtures: the suite's one clock, and a small simulated city spanning Hanoi's 2025 reorganisations,
+served on localhost."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from datetime import date
+import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import requests
 
 from connectors.http import BREAKERS, LIMITS
+from core import clock as platform_clock
+from core.timezone import ICT
 from simulator.faults import FaultConfig
 from simulator.server import Credentials, Gateway, SimulatorServer
 from simulator.world import World, WorldConfig
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+# --- the suite's one clock ---------------------------------------------------------------------------
+
+HARD_INSTANTS = {
+    # Vietnam time; at 00:05 the UTC date is still the day before
+    "sunday-1-march-0005": "2026-03-01T00:05:00+07:00",  # a Sunday, the first of a month, UTC in February
+    "last-of-november-2355": "2026-11-30T23:55:00+07:00",  # the last day of a month, its last minutes
+    "31-december-2355": "2025-12-31T23:55:00+07:00",  # the last minutes of a year
+    "new-year-0005": "2026-01-01T00:05:00+07:00",  # a holiday, a new year in Hanoi, still 2025 in UTC
+    "after-tet-0800": "2026-02-23T08:00:00+07:00",  # the first working day after Tết 2026 (16-20 February off)
+    "today-0005": "2026-12-08T00:05:00+07:00",  # 00:05 of the day the suite was first seen failing at 08:15
+}
+"""Instants known to be hard, at which the tests marked `hard_instants` also run when CCHC_TEST_HARD_INSTANTS=1
+(as CI does) or with `--hard-instants`."""
+
+
+class SuiteClock:
+    """The time the tests pretend it is: it starts at an instant and runs on at the wall clock's pace.
+
+    It is the platform's clock too (`core.clock`, through CCHC_CLOCK, which every process reads) and the
+    simulated city's (`World(wall=clock.epoch)`), so a late record lands where a test says it does."""
+
+    def __init__(self, instant: datetime):
+        self._offset = instant.timestamp() - time.time()
+
+    def epoch(self) -> float:
+        return time.time() + self._offset
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.epoch(), UTC)
+
+    def now_local(self) -> datetime:
+        return datetime.fromtimestamp(self.epoch(), ICT)
+
+    def today(self) -> date:
+        return self.now_local().date()
+
+    def advance(self, seconds: float) -> None:
+        """Time passes at once (a night between two refreshes); the platform sees it at its next reading."""
+        self._offset += seconds
+        self.publish()
+
+    def publish(self) -> None:
+        wall = time.time()
+        os.environ[platform_clock.VARIABLE] = platform_clock.setting(
+            datetime.fromtimestamp(wall + self._offset, ICT), wall)
+
+
+_clocks: list[SuiteClock] = []  # the suite's clock, then a hard-instant test's own while it runs
+
+
+def current_clock() -> SuiteClock:
+    """The clock the running test lives by."""
+    return _clocks[-1]
+
+
+def _suite_instant(config) -> datetime:
+    text = config.getoption("--clock") or os.environ.get("CCHC_TEST_CLOCK")
+    if not text:
+        return datetime.now(UTC)  # the day and hour the suite runs: the hard instants are tested besides
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise pytest.UsageError("--clock / CCHC_TEST_CLOCK needs an offset, e.g. 2026-12-31T23:55:00+07:00")
+    return moment
+
+
+def pytest_addoption(parser):
+    parser.addoption("--clock", help="run the suite at this instant (ISO 8601 with its offset) instead of now")
+    parser.addoption("--hard-instants", action="store_true",
+                     help="also run the tests marked hard_instants at each instant of conftest.HARD_INSTANTS")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "hard_instants: the test also runs at each of the hard instants "
+                                       "(CCHC_TEST_HARD_INSTANTS=1 or --hard-instants)")
+    _clocks[:] = [SuiteClock(_suite_instant(config))]
+    _clocks[0].publish()
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("hard_instants") is None:
+        return
+    hard = metafunc.config.getoption("--hard-instants") or os.environ.get("CCHC_TEST_HARD_INSTANTS") == "1"
+    names = ["now", *HARD_INSTANTS] if hard else ["now"]
+    metafunc.parametrize("clock", names, indirect=True, ids=names)
+
+
+@pytest.fixture
+def clock(request):
+    """The test's clock: the suite's, or, for a test run at a hard instant, one of its own at that instant."""
+    name = getattr(request, "param", "now")
+    if name == "now":
+        yield _clocks[0]
+        return
+    _clocks.append(SuiteClock(datetime.fromisoformat(HARD_INSTANTS[name])))
+    _clocks[-1].publish()
+    try:
+        yield _clocks[-1]
+    finally:
+        _clocks.pop()
+        _clocks[0].publish()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,7 +9,8 @@ loaded unless `directory_don_vi` is given.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import itertools
+from datetime import date
 
 import duckdb
 import pyarrow as pa
@@ -58,10 +59,13 @@ def load_raw(con: duckdb.DuckDBPyConnection, table: str, records: list[dict]) ->
     con.unregister("_batch")
 
 
+_FILES = itertools.count()  # a new state file for each build
+
+
 def build(tmp_path, as_of: date, **tables: list[dict]) -> duckdb.DuckDBPyConnection:
     """Load the given raw tables (and the small directory), build every model; returns an open connection."""
     tables.setdefault("directory_don_vi", DIRECTORY)
-    store = StateStore(tmp_path / f"marts-{datetime.now().timestamp()}.duckdb").__enter__()
+    store = StateStore(tmp_path / f"marts-{next(_FILES)}.duckdb").__enter__()
     for table, records in tables.items():
         load_raw(store.con, table, records)
     build_all(store.con, as_of)

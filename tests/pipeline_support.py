@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ import orjson
 import pytest
 from openpyxl import load_workbook
 
+from conftest import current_clock
 from core.timezone import ICT
 from models import validate_record
 from pipelines.assets import raw_asset
@@ -38,9 +40,12 @@ WORLD_TABLE = {"qlvb_van_ban": "qlvb", "baocao_ky_bao_cao": "baocao", "motcua_ho
 
 
 def live_config(tmp: Path, days: int = 20, scale: float = 0.01, seed: int = 11) -> WorldConfig:
-    """A city whose clock ends two days ago, so a day of city life lands inside a real-clock window."""
-    end = datetime.now(ICT).date() - timedelta(days=2)
-    return WorldConfig(seed=seed, scale=scale, start=end - timedelta(days=days), end=end, store_dir=str(tmp))
+    """A city of the last `days` days whose clock is the test's (`conftest.current_clock`): it holds what
+    was saved up to now; a day of its life (`LiveCity.advance`) is a day of the pipeline's clock too."""
+    moment = current_clock().epoch()
+    end = datetime.fromtimestamp(moment, ICT).date()
+    return WorldConfig(seed=seed, scale=scale, start=end - timedelta(days=days), end=end, store_dir=str(tmp),
+                       clock_at=int(moment))
 
 
 @dataclass
@@ -68,6 +73,13 @@ class LiveCity:
     def state_path(self) -> Path:
         return self.workdir / "warehouse" / "cchc-state.duckdb"
 
+    def advance(self, seconds: int) -> dict[str, int]:
+        """`seconds` of city life, and as much time on the pipeline's clock: what became visible is before
+        the next refresh's now, as a night's saving is before the morning's sync."""
+        changed = self.world.advance(seconds)
+        current_clock().advance(seconds)
+        return changed
+
     def set_faults(self, faults: FaultConfig) -> None:
         self.server.gateway.faults.config = faults
 
@@ -79,7 +91,7 @@ class LiveCity:
 
 def start_city(workdir: Path, config: WorldConfig, faults: FaultConfig | None = None,
                gateway_class=Gateway) -> LiveCity:
-    world = World(config)
+    world = World(config, wall=current_clock().epoch)
     server = SimulatorServer(gateway_class(world, Credentials(CLIENT, SECRET), faults or FaultConfig())).start()
     database = DonThuDatabase(world, str(workdir / "source-donthu.sqlite"))
     database.create()
@@ -173,7 +185,12 @@ def assert_equal_to_truth(city: LiveCity, moved: set = frozenset()) -> dict[str,
 
 
 def today_local() -> date:
-    return datetime.now(ICT).date()
+    return current_clock().today()
+
+
+def clock_epoch() -> int:
+    """Now on the test's clock, as the simulated city stamps it."""
+    return int(current_clock().epoch())
 
 
 @contextmanager
@@ -226,3 +243,51 @@ def ask_new_process(path: Path, sql: str) -> str:
     code = "import sys, duckdb; print(duckdb.connect(sys.argv[1], read_only=True).sql(sys.argv[2]).fetchall()[0][0])"
     return subprocess.run([sys.executable, "-c", code, str(path), sql], capture_output=True, text=True,
                           check=True).stdout.strip()
+
+
+# --- signals recomputed from the city's own records, independently of the SQL ----------------------
+
+def signal_cells(path: Path, signal: str) -> dict:
+    """{(unit, period): (numerator, denominator)} of one signal in a published file."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {(u, p): (n, d) for u, p, n, d in con.sql(
+            "SELECT unit_code, period, numerator, denominator FROM marts.unit_signals_monthly WHERE signal_code = ?",
+            params=[signal]).fetchall()}
+
+
+def _compact(text):
+    return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=ICT) if text else None
+
+
+def motcua_on_time_truth(world: World, as_of: date) -> dict:
+    """MOTCUA_DUNG_HAN by the spec: finished dossiers (9/10 with both times) by the local month they finished in."""
+    units = world.directory.by_code
+    num, den = Counter(), Counter()
+    for _key, _u, bad, doc in world.store.iter_current("motcua"):
+        r = orjson.loads(doc)
+        finished, due = _compact(r["NgayKetThucXuLy"]), _compact(r["NgayHenTra"])
+        if bad or r["TrangThaiHoSo"] not in ("9", "10") or not finished or not due or r["MaDonVi"] not in units:
+            continue
+        if finished.date() > as_of:
+            continue
+        cell = (r["MaDonVi"], finished.date().replace(day=1))
+        den[cell] += 1
+        num[cell] += finished <= due
+    return {c: (num[c], den[c]) for c in den}
+
+
+def reporting_on_time_truth(world: World, as_of: date) -> dict:
+    """BAOCAO_NOP_DUNG_HAN by the spec: obligations due before `as_of` began (Vietnam time), by the local month due."""
+    midnight = datetime(as_of.year, as_of.month, as_of.day, tzinfo=ICT)
+    units = world.directory.by_code
+    num, den = Counter(), Counter()
+    for _key, _u, bad, doc in world.store.iter_current("baocao"):
+        r = orjson.loads(doc)
+        due = datetime.fromisoformat(r["han_nop"].replace("Z", "+00:00"))
+        if bad or r["ma_don_vi"] not in units or due >= midnight:
+            continue
+        first = r["nop_lan_dau_luc"] and datetime.fromisoformat(r["nop_lan_dau_luc"].replace("Z", "+00:00"))
+        cell = (r["ma_don_vi"], due.astimezone(ICT).date().replace(day=1))
+        den[cell] += 1
+        num[cell] += bool(first) and first <= due
+    return {c: (num[c], den[c]) for c in den}

@@ -23,7 +23,6 @@ from test_connector_http import closed_port
 from connectors.http import BREAKERS
 from core.errors import ConfigError, SourceError
 from core.settings import AlertSettings, Settings
-from core.timezone import ICT
 from pipeline_support import SECRET, refreshed_city
 from pipelines.alerts import Published, failure_message, read_published, send_failure_alert
 from pipelines.health import failure_sensor
@@ -158,15 +157,16 @@ def received(sink: SmtpSink):
 
 # --- the e-mail ------------------------------------------------------------------------------------------
 
-def test_the_failure_email_arrives_in_vietnamese_with_every_line_and_no_secret(tmp_path, caplog):
+@pytest.mark.hard_instants
+def test_the_failure_email_arrives_in_vietnamese_with_every_line_and_no_secret(tmp_path, caplog, clock):
     caplog.set_level(logging.DEBUG)
     warehouse = published_file(tmp_path / "warehouse" / "cchc.duckdb")
     failures = {**FAILURES, "nhiemvu": f"nhiemvu: a line that somehow held the secret {CLIENT_SECRET}"}
-    nights = {datetime.now(ICT).strftime("%d/%m/%Y")}
+    nights = {clock.now_local().strftime("%d/%m/%Y")}
     with SmtpSink() as sink:
         settings = Settings.from_env(env_for(sink.port, warehouse), dotenv_path=tmp_path / "none.env")
         assert send_failure_alert(settings, failures, "35f61f10-c403-4be6-b836-7d3f64b3ee3f") is True
-    nights.add(datetime.now(ICT).strftime("%d/%m/%Y"))  # Hanoi's date, on either side of midnight
+    nights.add(clock.now_local().strftime("%d/%m/%Y"))  # Hanoi's date, on either side of midnight
     sender, recipients, raw, message = received(sink)
     assert sender == "cchc@hanoi.example"
     assert recipients == ["thanhtra@hanoi.example", "vanhanh@hanoi.example"]

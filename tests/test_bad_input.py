@@ -4,12 +4,11 @@ exactly the value the page carried, once."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import duckdb
 import orjson
 import pytest
 
+from conftest import current_clock
 from pipeline_support import assert_equal_to_truth, held_rows, live_config, refresh, start_city
 from pipelines.failures import run_failures
 from simulator.server import Gateway
@@ -135,7 +134,7 @@ def test_bad_input_is_rejected_or_refused_never_lost(tmp_path, monkeypatch, case
                 assert sum(1 for r in held.values() if r[field] == value) == 1, "stored exactly as sent, once"
             if case.startswith("SQL"):
                 with StateStore(city.state_path) as state:
-                    build_all(state.con, date.today())
+                    build_all(state.con, current_clock().today())
                     listed = state.con.sql("SELECT records FROM marts.unresolved_units WHERE source_value = ?",
                                            params=[SQL_NAME]).fetchall()
                     assert listed == [(1,)] and state.count("qlvb_van_ban") > 0

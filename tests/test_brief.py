@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from cchc.cli import main
-from core.timezone import ICT
+from conftest import current_clock
 from pipeline_support import refreshed_city
 
 pytestmark = pytest.mark.e2e
@@ -44,7 +44,7 @@ def q(path, sql, params=None):
 
 def expected_window(path) -> tuple[date, date, date]:
     """(as-of date, first month, last month): the file's latest month; today when that is this month."""
-    today = datetime.now(ICT).date()
+    today = current_clock().today()
     latest = q(path, "SELECT max(period) FROM marts.unit_signals_monthly")[0][0]
     as_of = today if latest == today.replace(day=1) else latest.replace(
         day=calendar.monthrange(latest.year, latest.month)[1])

@@ -3,13 +3,12 @@ Each row asserts its fault was really injected, and records lost and duplicated 
 
 from __future__ import annotations
 
-import time
-
 import duckdb
 import pytest
 
 from pipeline_support import (
     assert_equal_to_truth,
+    clock_epoch,
     expected_rows,
     live_config,
     moved_since,
@@ -49,7 +48,7 @@ def _lost_and_doubled(city, moved) -> tuple[int, int]:
 def test_fault_at_a_high_rate_loses_and_doubles_nothing(tmp_path, monkeypatch, fault):
     city = start_city(tmp_path, live_config(tmp_path, days=20, scale=0.05), HIGH[fault])
     try:
-        began = int(time.time())
+        began = clock_epoch()
         assert refresh(city, monkeypatch, max_attempts=25).success
         moved = moved_since(city, began)
         lost, doubled = _lost_and_doubled(city, moved)

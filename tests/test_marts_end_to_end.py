@@ -4,16 +4,20 @@ spec's marts exactly, and two signals recomputed independently in Python agree w
 from __future__ import annotations
 
 import io
-from collections import Counter
-from datetime import datetime
 
 import dagster as dg
 import duckdb
-import orjson
 import pytest
 
-from core.timezone import ICT
-from pipeline_support import Reader, ask_new_process, refreshed_city
+from conftest import current_clock
+from pipeline_support import (
+    Reader,
+    ask_new_process,
+    motcua_on_time_truth,
+    refreshed_city,
+    reporting_on_time_truth,
+    signal_cells,
+)
 from pipelines.run import refresh
 
 pytestmark = pytest.mark.e2e
@@ -59,53 +63,18 @@ def test_published_marts_have_the_spec_columns(published):
                                        "unresolved_units")), counts
 
 
-def _marts(path, signal):
-    with duckdb.connect(str(path), read_only=True) as con:
-        return {(u, p): (n, d) for u, p, n, d in con.sql(
-            "SELECT unit_code, period, numerator, denominator FROM marts.unit_signals_monthly WHERE signal_code = ?",
-            params=[signal]).fetchall()}
-
-
-def _compact(text):
-    return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=ICT) if text else None
-
-
 def test_motcua_on_time_agrees_with_an_independent_computation(published):
     city, _code, _out, path = published
-    as_of = datetime.now(ICT).date()
-    units = city.world.directory.by_code
-    num, den = Counter(), Counter()
-    for _key, _u, bad, doc in city.world.store.iter_current("motcua"):
-        r = orjson.loads(doc)
-        finished, due = _compact(r["NgayKetThucXuLy"]), _compact(r["NgayHenTra"])
-        if bad or r["TrangThaiHoSo"] not in ("9", "10") or not finished or not due or r["MaDonVi"] not in units:
-            continue
-        if finished.date() > as_of:
-            continue
-        cell = (r["MaDonVi"], finished.date().replace(day=1))
-        den[cell] += 1
-        num[cell] += finished <= due
-    assert den, "the city has finished dossiers"
-    assert _marts(path, "MOTCUA_DUNG_HAN") == {c: (num[c], den[c]) for c in den}
+    expected = motcua_on_time_truth(city.world, current_clock().today())
+    assert expected, "the city has finished dossiers"
+    assert signal_cells(path, "MOTCUA_DUNG_HAN") == expected
 
 
 def test_reporting_on_time_agrees_with_an_independent_computation(published):
     city, _code, _out, path = published
-    as_of = datetime.now(ICT).date()
-    midnight = datetime(as_of.year, as_of.month, as_of.day, tzinfo=ICT)
-    units = city.world.directory.by_code
-    num, den = Counter(), Counter()
-    for _key, _u, bad, doc in city.world.store.iter_current("baocao"):
-        r = orjson.loads(doc)
-        due = datetime.fromisoformat(r["han_nop"].replace("Z", "+00:00"))
-        if bad or r["ma_don_vi"] not in units or due >= midnight:
-            continue
-        first = r["nop_lan_dau_luc"] and datetime.fromisoformat(r["nop_lan_dau_luc"].replace("Z", "+00:00"))
-        cell = (r["ma_don_vi"], due.astimezone(ICT).date().replace(day=1))
-        den[cell] += 1
-        num[cell] += bool(first) and first <= due
-    assert den
-    assert _marts(path, "BAOCAO_NOP_DUNG_HAN") == {c: (num[c], den[c]) for c in den}
+    expected = reporting_on_time_truth(city.world, current_clock().today())
+    assert expected
+    assert signal_cells(path, "BAOCAO_NOP_DUNG_HAN") == expected
 
 
 HELD = "SELECT sum(records_loaded) FROM marts.source_health"
@@ -118,7 +87,7 @@ def test_a_refresh_while_an_inspector_reads_succeeds_and_the_reader_keeps_its_sn
     reader = Reader(path, HELD)
     try:
         before = int(reader.first)
-        city.world.advance(DAY)  # new records, so the new file differs
+        city.advance(DAY)  # new records, so the new file differs
         mp = pytest.MonkeyPatch()
         for name, value in city.env.items():
             mp.setenv(name, value)

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from cchc.cli import main
+from conftest import current_clock
 from pipeline_support import refreshed_city
 from pipelines.definitions import defs
 from pipelines.run import refresh
@@ -79,10 +80,10 @@ def _free_port() -> int:
 
 def test_cchc_ui_answers_on_localhost_and_stops_cleanly(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("CCHC_")}
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("CCHC_") or k == "CCHC_CLOCK"}
     env["DAGSTER_HOME"] = str(_instance_home(tmp_path))
     # no source configured: the UI serves a demo city, kept small here so that it is generated at once
-    env.update(CCHC_SYNC_START=(date.today() - timedelta(days=3)).isoformat(), CCHC_SIM_SCALE="0.002")
+    env.update(CCHC_SYNC_START=(current_clock().today() - timedelta(days=3)).isoformat(), CCHC_SIM_SCALE="0.002")
     proc = subprocess.Popen([sys.executable, "-m", "cchc.cli", "ui", "--port", str(port)], cwd=tmp_path, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -24,7 +24,7 @@ SYSTEM_TABLES = {"qlvb": "qlvb_van_ban", "motcua": "motcua_ho_so"}  # always rec
 
 
 def _refresh(city, kill_at: str | None) -> int:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}  # DAGSTER_HOME: the test's
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_") or k == "CCHC_CLOCK"}  # DAGSTER_HOME: the test's
     env.update(city.env)
     if kill_at:
         env[VARIABLE] = kill_at

@@ -90,7 +90,7 @@ def test_an_unexpected_error_is_one_line_and_a_traceback_only_with_debug(monkeyp
 # --- end to end ---------------------------------------------------------------------------------------------
 
 def _env(city, **extra) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_") or k == "CCHC_CLOCK"}
     env.update(city.env, **extra)
     return env
 

@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import duckdb
 import pytest
 
 from cchc.cli import main
+from conftest import current_clock
 from core.settings import SOURCE_VARIABLES
 from pipeline_support import live_config, refresh, start_city
 from pipelines.failures import run_failures_from_events
@@ -103,7 +104,7 @@ def test_the_demo_says_so_and_marks_everything_it_publishes(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     for name in (*SOURCE_VARIABLES, "CCHC_SIMULATED_CITY", "CCHC_WAREHOUSE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CCHC_SYNC_START", (date.today() - timedelta(days=4)).isoformat())
+    monkeypatch.setenv("CCHC_SYNC_START", (current_clock().today() - timedelta(days=4)).isoformat())
     monkeypatch.setenv("CCHC_SIM_SCALE", "0.002")
     assert main(["refresh"]) == 0
     out = capsys.readouterr().out

@@ -9,7 +9,7 @@ SELECT CASE WHEN simulated THEN 'DỮ LIỆU MÔ PHỎNG' WHEN NOT simulated THE
             ELSE 'CHƯA CÓ DỮ LIỆU' END AS data_kind,
        coalesce(simulated, false) AS simulated,
        as_of() AS as_of,
-       CAST(timezone('Asia/Ho_Chi_Minh', now()) AS TIMESTAMP) AS built_at,
+       CAST(timezone('Asia/Ho_Chi_Minh', built_at()) AS TIMESTAMP) AS built_at,
        coalesce(identities, []) AS source_identities,
        CASE WHEN simulated THEN 'Dữ liệu mô phỏng của thành phố giả lập, chỉ dùng để trình diễn và kiểm thử: '
                                 || 'không dùng làm căn cứ kiểm tra.'
