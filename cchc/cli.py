@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_check_sources)
     refresh = sub.add_parser("refresh", help="run the whole pipeline once, in process (what the schedule runs); "
                                              "with no source configured, on the built-in simulated city")
+    refresh.add_argument("--reconcile", action="store_true", help="re-read every system over the last "
+                         "CCHC_RECONCILE_DAYS (default 35) instead of the nightly lookback, as the weekly_reconcile "
+                         "schedule does on Sundays")
     refresh.set_defaults(func=_refresh)
     reset = sub.add_parser("reset", help="start a system over: drop its raw records, cursor and rejects "
                                          "(after its source changed)")
@@ -139,7 +142,7 @@ def _refresh(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     show_progress(sys.stderr)
     if settings.sources_configured:
-        return refresh(debug=args.debug)
+        return refresh(debug=args.debug, reconcile=args.reconcile)
     from cchc.demo import BANNER, demo_label, environment, simulated_city
 
     print(f"No source is configured: this refresh runs on the built-in simulated city ({demo_label(settings)}). "
@@ -147,7 +150,7 @@ def _refresh(args: argparse.Namespace) -> int:
           "to yesterday ...", flush=True)
     with simulated_city(settings) as city, environment(city.env):
         print(f"Generated {city.records:,} records in {city.seconds:.0f} s; syncing them:", flush=True)
-        return refresh(debug=args.debug)
+        return refresh(debug=args.debug, reconcile=args.reconcile)
 
 
 def _reset(args: argparse.Namespace) -> int:

@@ -16,14 +16,16 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
+from core import clock
 from core.errors import ConfigError
 from core.settings import Settings
 from simulator.cli import DEMO_SCALE
 from simulator.donthu_db import DonThuDatabase
 from simulator.faults import FaultConfig
 from simulator.server import Credentials, Gateway, SimulatorServer
-from simulator.world import World, WorldConfig, yesterday_local
+from simulator.world import World, WorldConfig
 
 DEMO_SEED = 61
 BANNER = "DỮ LIỆU MÔ PHỎNG"
@@ -58,8 +60,8 @@ def simulated_city(settings: Settings) -> Iterator[DemoCity]:
                           "use e.g. throttle=0.05,gateway=0.05 (see README, the simulated city)") from None
     seed, scale = seed_and_scale(settings)
     workdir = tempfile.mkdtemp(prefix="cchc-demo-")
-    world = World(WorldConfig(seed=seed, scale=scale, start=settings.sync_start, end=yesterday_local(),
-                              store_dir=workdir))
+    world = World(WorldConfig(seed=seed, scale=scale, start=settings.sync_start,
+                              end=clock.today() - timedelta(days=1), store_dir=workdir), wall=clock.epoch)
     server = database = None
     try:
         credentials = Credentials()

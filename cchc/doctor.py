@@ -43,6 +43,7 @@ from connectors.database import DatabaseReader, selected_columns
 from connectors.http import GatewayClient, GatewayResponse
 from connectors.paging import Endpoint, endpoint_of, iter_pages
 from connectors.workbooks import WorkbookFolder
+from core import clock
 from core.errors import AuthError, ConfigError, PipelineError, SourceError
 from core.settings import Settings, database_display, gateway_display
 from core.timezone import ICT
@@ -219,7 +220,7 @@ def run_doctor(out=None, limits: Limits | None = None) -> int:
 def _doctor_demo(settings: Settings, report: Report, limits: Limits, began: float) -> int:
     from cchc.demo import demo_label, environment, simulated_city
 
-    yesterday = datetime.now(ICT).date() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     start = min(max(settings.sync_start, yesterday - timedelta(days=DEMO_DAYS - 1)), yesterday)
     report.say(f"No source is configured: doctor checks the built-in simulated city instead ({demo_label(settings)}, "
                f"its last {DEMO_DAYS} days, generated now). Set the four source variables to check the real systems.")
@@ -269,7 +270,7 @@ def check_everything(settings: Settings, report: Report, limits: Limits, configu
             token = _Job("gateway token", limits.token, partial(check_token, client, settings), TOKEN_TODO).lines()
             report.emit(token)
             if all(line.status == "ok" for line in token):
-                now = datetime.now(ICT).replace(microsecond=0)
+                now = clock.now_local().replace(microsecond=0)
                 pages = [_Job(_what(s), limits.page, partial(check_first_page, client, s, limits, now), PAGE_TODO)
                          for s in gateway]
                 for job in pages:
@@ -530,7 +531,32 @@ def _read_state(settings: Settings, path: Path, con: duckdb.DuckDBPyConnection) 
                                              f"place to {SCHEMA_VERSION}); {held}")
     else:
         state = Line("ok", "pipeline state", f"{path}: {size}, layout {layout}; {held}")
-    return [state, identity_line(settings, {system: identity for system, identity, _at in synced})]
+    return [state, identity_line(settings, {system: identity for system, identity, _at in synced}),
+            reconcile_line(con, columns)]
+
+
+RECONCILE_DUE = timedelta(days=8)  # a weekly re-read missed once
+
+
+def reconcile_line(con: duckdb.DuckDBPyConnection, columns: set[str]) -> Line:
+    """When every system was last re-read over CCHC_RECONCILE_DAYS (the weekly_reconcile schedule)."""
+    windowed = [s.name for s in SYSTEMS if s.windowed]
+    if "last_reconcile_at" not in columns:
+        stamps: dict[str, datetime | None] = {}
+    else:
+        stamps = dict(con.execute("SELECT system, last_reconcile_at FROM meta.sync_state WHERE list_contains(?, "
+                                  "system)", [windowed]).fetchall())
+    todo = ("The weekly_reconcile schedule runs it on Sundays at 03:00 while the Dagster daemon runs; "
+            "`cchc refresh --reconcile` runs it now")
+    never = [name for name in windowed if stamps.get(name) is None]
+    if never:
+        return Line("warn", "weekly reconcile", f"never yet for {', '.join(never)}", todo)
+    oldest = min(stamps.values())
+    age = clock.now() - oldest
+    when = f"{oldest.astimezone(ICT):%Y-%m-%d %H:%M}"
+    if age > RECONCILE_DUE:
+        return Line("warn", "weekly reconcile", f"last complete on {when}, {age.days} days ago", todo)
+    return Line("ok", "weekly reconcile", f"every system re-read over the last days on {when} or later")
 
 
 def identity_line(settings: Settings, stored: dict[str, str | None]) -> Line:

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import DateTime, bindparam, column, create_engine, inspect, select, table
+from sqlalchemy import DateTime, bindparam, column, create_engine, func, inspect, select, table
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.sql.expression import Select, TableClause
@@ -154,6 +154,21 @@ class DatabaseReader:
             with conn.execute(statement) as result:  # closes the server-side cursor, even when abandoned
                 for part in result.mappings().partitions(self.batch_size):
                     yield [dict(row) for row in part]
+
+    def count_windows(self, table: str, windows: list[tuple[datetime, datetime]]) -> list[int]:
+        """Rows of ``table`` with ``a <= updated_at <= b``, for each window (a, b): what the count check
+        compares with the rows held. One small COUNT query a window, in one read-only transaction."""
+        raw = self._declared(table)
+        if raw.updated is None:
+            raise ValueError(f"{table} is a snapshot: it has no update-time windows")
+        t = _table(raw)
+        stamp = t.c[raw.updated]
+        statement = select(func.count()).select_from(t).where(
+            stamp >= bindparam("lo", type_=DateTime()), stamp <= bindparam("hi", type_=DateTime()))
+        with self.reading(table) as conn:
+            return [conn.execute(statement, {"lo": _local_naive(a, "a window's start"),
+                                             "hi": _local_naive(b, "a window's end")}).scalar_one()
+                    for a, b in windows]
 
     def read_all(self, table: str) -> list[dict]:
         """A whole snapshot table (the agency list: a few hundred rows), ordered by its key."""

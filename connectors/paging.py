@@ -24,6 +24,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -359,6 +360,42 @@ def _read_chunk(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: dat
         if page.total != read.total:
             read.moved = True
             return
+
+
+# --- what a window holds, for the count check ------------------------------------------------
+
+def window_totals(client: GatewayClient, endpoint: Endpoint, windows: list[tuple[datetime, datetime]],
+                  workers: int | None = None) -> list[int] | None:
+    """What the source says it holds in each update-time window [a, b] (both ends, whole seconds); None for
+    an endpoint that promises no total (cursor paging, the directory).
+
+    An offset endpoint answers a page of one record with its window's total. A link endpoint filters only
+    from below: a window's count is the total since its start less the total since the second after its end.
+    The questions go out as many at a time as the gateway takes (`workers`, default the client's maximum)."""
+    if endpoint.paging not in ("offset", "link") or not windows:
+        return None
+    windows = [(_whole_seconds(a, "a window's start"), _whole_seconds(b, "a window's end")) for a, b in windows]
+    if endpoint.paging == "offset":
+        ask = [partial(_offset_total, client, endpoint, a, b) for a, b in windows]
+    else:
+        starts = sorted({a for a, _ in windows} | {b + ONE_SECOND for _, b in windows})
+        ask = [partial(_total_since, client, endpoint, moment) for moment in starts]
+    workers = client.concurrency.maximum if workers is None else workers
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(ask))), thread_name_prefix="cchc-count") as pool:
+        answers = list(pool.map(lambda question: question(), ask))
+    if endpoint.paging == "offset":
+        return answers
+    since = dict(zip(starts, answers, strict=True))
+    return [since[a] - since[b + ONE_SECOND] for a, b in windows]
+
+
+def _offset_total(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: datetime) -> int:
+    return _read_offset_page(client, endpoint, lo, hi, 1, 1).total
+
+
+def _total_since(client: GatewayClient, endpoint: Endpoint, since: datetime) -> int:
+    params = {endpoint.since_param: endpoint.format_time(since), endpoint.size_param: 1}
+    return _total_header(endpoint, client.get(endpoint.system, endpoint.path, params, check=endpoint.check))
 
 
 # --- cursor paging -----------------------------------------------------------------------------

@@ -28,6 +28,9 @@ from core.errors import ConfigError
 DEFAULT_LGSP_MAX_CONCURRENCY = 8
 """Requests in flight to the gateway at most, unless CCHC_LGSP_MAX_CONCURRENCY says otherwise."""
 
+DEFAULT_RECONCILE_DAYS = 35
+"""Days the weekly reconcile re-reads, and the nightly count check compares, unless CCHC_RECONCILE_DAYS says."""
+
 SOURCE_VARIABLES = ("CCHC_LGSP_URL", "CCHC_LGSP_CLIENT_ID", "CCHC_LGSP_CLIENT_SECRET", "CCHC_DONTHU_DB_URL")
 """Every source variable: all set (real sources), or none (the demo)."""
 
@@ -107,6 +110,7 @@ class Settings:
     sync_start: date
     lookback_days: int
     lgsp_max_concurrency: int = DEFAULT_LGSP_MAX_CONCURRENCY  # requests in flight to the gateway at most
+    reconcile_days: int = DEFAULT_RECONCILE_DAYS  # how far back the weekly reconcile and the count check look
     simulated_city: str | None = None  # set by the demo: the simulated city behind the configured sources
     sim_seed: int | None = None  # the demo city's seed and scale (None: the simulator's defaults)
     sim_scale: float | None = None
@@ -192,6 +196,8 @@ class Settings:
                                       DEFAULT_LGSP_MAX_CONCURRENCY, 1, 64, "of requests",
                                       "it is how many requests may be in flight to the gateway at once; keep it "
                                       "within the quota the LGSP operator grants"),
+            reconcile_days=_int(get("CCHC_RECONCILE_DAYS"), "CCHC_RECONCILE_DAYS", DEFAULT_RECONCILE_DAYS, 1, 400,
+                                "of days", "it is how far back the weekly reconcile re-reads every system"),
             simulated_city=get("CCHC_SIMULATED_CITY") if url is not None else None,
             sim_seed=_int(get("CCHC_SIM_SEED"), "CCHC_SIM_SEED", None, 0, 2**31 - 1, ""),
             sim_scale=_float(get("CCHC_SIM_SCALE"), "CCHC_SIM_SCALE", 0.0001, 2.0),

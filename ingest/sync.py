@@ -20,13 +20,13 @@ from datetime import time as dtime
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors.pages import Fetch
+from connectors.pages import Fetch, Windows
 from core import clock, failpoints
 from core.errors import SourceChanged
 from core.timezone import ICT
 from ingest.columnar import page_validator
 from ingest.progress import SyncProgress
-from models import Rejected, record_id_of, redacted_raw, validate_record
+from models import Rejected, field_value_of, record_id_of, redacted_raw, validate_record
 from sources import RawTable, System
 from storage.state import MergeStats, StateStore, reject_key
 
@@ -82,7 +82,7 @@ class RecordSink:
         self._seqs: list[int] = []
         self._arrow: list[pa.Table] = []
         self._arrow_rows = 0
-        self._rejects: list[tuple[str, str | None, str, int]] = []
+        self._rejects: list[tuple[str, str | None, str, int, datetime | None]] = []
         self.fetched = 0
 
     def add(self, records: Sequence) -> None:
@@ -130,7 +130,7 @@ class RecordSink:
 
     def _validate(self, raw, seq: int) -> None:
         if isinstance(raw, Rejected):  # refused by its reader, who said why
-            self._rejects.append((reject_key(raw.record_id, {}), raw.record_id, raw.reason, seq))
+            self._rejects.append((reject_key(raw.record_id, {}), raw.record_id, raw.reason, seq, None))
             return
         model = self.table.model
         record, reason = validate_record(model, raw)
@@ -140,7 +140,8 @@ class RecordSink:
         else:
             record_id = record_id_of(model, raw)
             safe = redacted_raw(model, raw) if isinstance(raw, dict) else {"value": type(raw).__name__}
-            self._rejects.append((reject_key(record_id, safe), record_id, reason, seq))
+            stamped = field_value_of(model, self.table.updated, raw) if self.table.updated else None
+            self._rejects.append((reject_key(record_id, safe), record_id, reason, seq, stamped))
 
     def flush(self) -> None:
         self._check_pending()
@@ -164,18 +165,27 @@ def check_identity(store: StateStore, system: str, identity: str) -> None:
 
 def run_sync(store: StateStore, system: System, fetch: Fetch, *, identity: str, start_day, lookback_days: int,
              now: datetime | None = None, counters: Mapping[str, int] | None = None,
-             columnar: bool = True) -> SyncResult:
+             columnar: bool = True, mode: str = "nightly", windows: Windows | None = None) -> SyncResult:
     """Sync one system: everything fetched is merged, with the cursor, in one transaction — or nothing.
 
+    The window runs from the cursor less `lookback_days` to now, and the cursor moves to its end. With
+    `windows` (the days the count check found short: mode `recount`), exactly those windows are read and
+    the cursor stays where it is: it moves only with the data of the window it ends.
     `columnar=False` validates every record by its model alone (the reference; slower)."""
     began = time.perf_counter()
     now = now or sync_start_time()
     store.register(system)
     check_identity(store, system.name, identity)
-    lo, hi = sync_window(store.cursor(system.name) if system.windowed else None, start_day, lookback_days, now)
+    cursor = store.cursor(system.name) if system.windowed else None
+    if windows:
+        spans, lo, hi, moved_to = list(windows), windows[0][0], windows[-1][1], cursor
+    else:
+        lo, hi = sync_window(cursor, start_day, lookback_days, now)
+        spans, moved_to = [(lo, hi)], hi
+    point = f"{'recount' if mode == 'recount' else 'sync'}.{system.name}"  # where a test may kill the run
     writer = store.begin_sync(system.name, system.tables)
     sinks = {t.name: RecordSink(writer, t, columnar=columnar) for t in system.tables}
-    pages = _Prefetch(fetch(lo, hi))
+    pages = _Prefetch(page for a, b in spans for page in fetch(a, b))
     progress = SyncProgress(system.name, counters)
     fetched = 0
     try:
@@ -184,22 +194,24 @@ def run_sync(store: StateStore, system: System, fetch: Fetch, *, identity: str, 
             fetched += len(page)
             progress.update(fetched)
             if number == 0:
-                failpoints.reached(f"sync.{system.name}.first_page")
+                failpoints.reached(f"{point}.first_page")
         for sink in sinks.values():
             sink.flush()
-        failpoints.reached(f"sync.{system.name}.before_commit")
-        stats = writer.commit(cursor=hi, window=(lo, hi), started_at=now, fetched=fetched, identity=identity)
+        failpoints.reached(f"{point}.before_commit")
+        stats = writer.commit(cursor=moved_to, window=(lo, hi), started_at=now, fetched=fetched, identity=identity,
+                              mode=mode)
     except BaseException as exc:
         pages.close()
         summary = f"{type(exc).__name__}: {exc}"
         _safely(writer.abort)
         _safely(lambda: store.record_failure(system.name, now, (lo, hi), summary))
         raise
-    failpoints.reached(f"sync.{system.name}.after_commit")
+    failpoints.reached(f"{point}.after_commit")
     progress.finish(fetched)
     result = SyncResult(system.name, lo, hi, stats, time.perf_counter() - began)
-    log.info("%s: window %s .. %s, %d fetched, %d staged, %d rejected, %d new, %d updated in %.1f s",
-             system.name, lo.isoformat(), hi.isoformat(), stats.fetched, stats.staged, stats.rejected, stats.inserted,
+    log.info("%s (%s): window %s .. %s%s, %d fetched, %d staged, %d rejected, %d new, %d updated in %.1f s",
+             system.name, mode, lo.isoformat(), hi.isoformat(), f" in {len(spans)} parts" if len(spans) > 1 else "",
+             stats.fetched, stats.staged, stats.rejected, stats.inserted,
              stats.replaced, result.seconds)
     return result
 

@@ -28,7 +28,7 @@ from .parsers import (
     to_local_date,
 )
 from .qlvb import VanBan
-from .validation import Rejected, record_id_of, redacted_raw, storage_row, validate_record
+from .validation import Rejected, field_value_of, record_id_of, redacted_raw, storage_row, validate_record
 
 __all__ = [
     "ICT",
@@ -56,6 +56,7 @@ __all__ = [
     "to_local_date",
     "validate_record",
     "record_id_of",
+    "field_value_of",
     "storage_row",
     "redacted_raw",
     "Rejected",

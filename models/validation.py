@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from functools import cache
+from typing import Annotated, Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .base import SourceRecord
 
-__all__ = ["validate_record", "record_id_of", "storage_row", "redacted_raw", "Rejected"]
+__all__ = ["validate_record", "record_id_of", "field_value_of", "storage_row", "redacted_raw", "Rejected"]
 
 M = TypeVar("M", bound=SourceRecord)
 
@@ -96,6 +97,23 @@ def validate_record(model_cls: type[M], raw: Any) -> tuple[M | None, str | None]
         return None, _reason(model_cls, raw, exc)
     except Exception as exc:  # noqa: BLE001 - deliberately broad, see docstring
         return None, f"record: unexpected {type(exc).__name__} during validation"
+
+
+@cache
+def _field_adapter(model_cls: type[SourceRecord], name: str) -> TypeAdapter:
+    info = model_cls.model_fields[name]
+    return TypeAdapter(Annotated[info.annotation, *info.metadata])
+
+
+def field_value_of(model_cls: type[SourceRecord], name: str, raw: Any) -> Any | None:
+    """One field of a (possibly invalid) record, validated as the model would; None when it is missing or
+    invalid. A rejected record's update time says in which window the source counts it."""
+    if not isinstance(raw, Mapping):
+        return None
+    try:
+        return _field_adapter(model_cls, name).validate_python(raw.get(name))
+    except (ValidationError, ValueError, TypeError):
+        return None
 
 
 def record_id_of(model_cls: type[SourceRecord], raw: Any) -> str | None:

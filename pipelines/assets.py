@@ -5,9 +5,11 @@ import resource
 import dagster as dg
 
 from core.errors import PipelineError
+from ingest.reconcile import count_check
 from ingest.sync import SyncResult, run_sync
 from pipelines.checks import reject_rate_result, reject_rate_spec
 from pipelines.freshness import SOURCE_FRESHNESS
+from pipelines.jobs import RECONCILE, SYNC_MODE_TAG
 from pipelines.resources import WRITER_POOL, CitySources
 from sources import System
 
@@ -41,14 +43,21 @@ def _sync(context: dg.AssetExecutionContext, city: CitySources, system: System) 
                                     check_results=[dg.AssetCheckResult(
                                         asset_key=dg.AssetKey(["raw", system.name]), check_name="reject_rate",
                                         passed=True, description="not configured: nothing read")])
+    reconcile = context.run.tags.get(SYNC_MODE_TAG) == RECONCILE
+    recount = None
     try:
         identity = city.identity(system)
-        with city.state() as state, city.open_source(system, state) as (fetch, stats):
-            result = run_sync(state, system, fetch, identity=identity, start_day=settings.sync_start,
-                              lookback_days=settings.lookback_days, counters=stats)
-            result.source_stats.update(stats)
-            held = {t: state.count(t) for t in system.table_names}
+        with city.state() as state, city.open_source(system, state) as source:
+            result = run_sync(state, system, source.fetch, identity=identity, start_day=settings.sync_start,
+                              lookback_days=settings.reconcile_days if reconcile else settings.lookback_days,
+                              counters=source.stats, mode=RECONCILE if reconcile else "nightly")
+            result.source_stats.update(source.stats)
             check = reject_rate_result(state.con, system)
+            if source.count is not None and not reconcile:  # a reconcile has just re-read those days whole
+                recount = count_check(state, system, source.count, source.fetch, identity=identity,
+                                      until=result.window_hi, days=settings.reconcile_days,
+                                      start_day=settings.sync_start)
+            held = {t: state.count(t) for t in system.table_names}
     except PipelineError as exc:
         # the one line an operator needs, above Dagster's stack trace; nothing was written for this system
         context.log.error(f"{system.name} sync failed, nothing written: {exc}")
@@ -57,6 +66,16 @@ def _sync(context: dg.AssetExecutionContext, city: CitySources, system: System) 
         context.log.warning(f"{system.name}: {result.stats.rejected} records rejected (see `cchc rejects`)")
     meta = _metadata(result, held)
     meta["source"] = dg.MetadataValue.text(identity)
+    meta["sync_mode"] = dg.MetadataValue.text(RECONCILE if reconcile else "nightly")
+    if recount is not None:
+        meta.update({"count_check.days": dg.MetadataValue.int(recount.days),
+                     "count_check.short_days": dg.MetadataValue.int(len(recount.short)),
+                     "count_check.missing": dg.MetadataValue.int(recount.missing),
+                     "count_check.recovered": dg.MetadataValue.int(recount.recovered)})
+        if recount.short:
+            context.log.warning(f"{system.name}: the count check found {recount.missing} record(s) the source held "
+                                f"beyond those kept on {len(recount.short)} day(s); read again: "
+                                f"{recount.recovered} new or newer version(s) merged")
     return dg.MaterializeResult(metadata=meta, check_results=[check])
 
 

@@ -24,8 +24,8 @@ def publish_failure_health(settings: Settings) -> bool:
         return republish_health(state.con, settings.warehouse, discover()["marts.source_health"].sql)
 
 
-def failure_sensor(job) -> dg.SensorDefinition:
-    @dg.run_failure_sensor(name="source_health_on_failure", monitored_jobs=[job],
+def failure_sensor(*jobs) -> dg.SensorDefinition:
+    @dg.run_failure_sensor(name="source_health_on_failure", monitored_jobs=list(jobs),
                            default_status=dg.DefaultSensorStatus.RUNNING,
                            description="When a refresh fails, the published source_health shows which system "
                                        "failed and why; the other marts stay as last published. With "

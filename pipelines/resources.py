@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import dagster as dg
 from pydantic import PrivateAttr
 
 from connectors.database import DatabaseReader
 from connectors.http import GatewayClient
-from connectors.pages import Fetch, database_fetch, gateway_fetch
+from connectors.pages import Count, Fetch, database_count, database_fetch, gateway_count, gateway_fetch
 from connectors.workbooks import WorkbookFolder
 from core.errors import StateLocked
 from core.settings import Settings
@@ -29,6 +30,14 @@ from storage.state import StateStore
 
 WRITER_POOL = "duckdb_writer"
 """The Dagster pool of every asset and check that opens the state file: one DuckDB writer at a time."""
+
+
+class Source(NamedTuple):
+    """An open source system: its pages by window, its counters, and the totals it promises (None: none)."""
+
+    fetch: Fetch
+    stats: dict
+    count: Count | None
 
 
 class CitySources(dg.ConfigurableResource):
@@ -75,23 +84,23 @@ class CitySources(dg.ConfigurableResource):
         return not isinstance(system.access, Workbooks) or self._settings.inspections_dir is not None
 
     @contextmanager
-    def open_source(self, system: System, state: StateStore) -> Iterator[tuple[Fetch, dict]]:
-        """(fetch, counters) for a system: the gateway client, a read-only database connection, or the
-        register's workbooks (checked against the directory already in `state`)."""
+    def open_source(self, system: System, state: StateStore) -> Iterator[Source]:
+        """A system's source, open: the gateway client, a read-only database connection, or the register's
+        workbooks (checked against the directory already in `state`)."""
         s = self._settings
         if isinstance(system.access, Database):
             with DatabaseReader(system, s.donthu_db_url) as reader:
-                yield database_fetch(reader, system), {}
+                yield Source(database_fetch(reader, system), {}, database_count(reader, system))
         elif isinstance(system.access, Workbooks):
             directory = Directory.from_store(state, DIRECTORY.tables[0].name)
-            yield register_fetch(WorkbookFolder(system, s.inspections_dir), directory, s.as_of), {}
+            yield Source(register_fetch(WorkbookFolder(system, s.inspections_dir), directory, s.as_of), {}, None)
         else:
             self.identity(system)  # one clear line when no source is configured
             with GatewayClient(s.lgsp_url, s.client_id, s.client_secret, max_attempts=self.max_attempts,
                                backoff_initial=self.backoff_initial, backoff_max=self.backoff_max,
                                max_retry_after=self.max_retry_after,
                                max_concurrency=s.lgsp_max_concurrency) as client:
-                yield gateway_fetch(client, system), client.stats
+                yield Source(gateway_fetch(client, system), client.stats, gateway_count(client, system))
 
     @contextmanager
     def state(self) -> Iterator[StateStore]:

@@ -20,17 +20,19 @@ from pipelines.health import publish_failure_health
 from pipelines.instance import project_instance
 
 
-def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None = None, debug: bool = False) -> int:
-    """Run the refresh job once on the project's instance (the one `cchc ui` shows); print one line per
-    system, and every failure on `err`. 0 when all succeeded, 1 when something failed, 2 on a
-    configuration error, 130 when interrupted (Ctrl-C)."""
+def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None = None, debug: bool = False,
+            reconcile: bool = False) -> int:
+    """Run the refresh job once on the project's instance (the one `cchc ui` shows) — or, with `reconcile`,
+    the reconcile job (every system re-read over CCHC_RECONCILE_DAYS); print one line per system, and every
+    failure on `err`. 0 when all succeeded, 1 when something failed, 2 on a configuration error, 130 when
+    interrupted (Ctrl-C)."""
     try:
         settings = Settings.from_env()  # a wrong variable is one line here, not a stack of Dagster errors
     except PipelineError as exc:
         print(f"cchc refresh: {exc}", file=err)
         return 2
     began = time.perf_counter()
-    job = defs.resolve_job_def("refresh")
+    job = defs.resolve_job_def("reconcile" if reconcile else "refresh")
     # Dagster's own event lines only with --debug: the progress and the summary say what matters
     loggers = {"console": {"config": {"log_level": "DEBUG" if debug else "CRITICAL"}}}
     with (instance or project_instance()) as inst, _interrupts() as seen:

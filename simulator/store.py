@@ -127,12 +127,17 @@ class Store:
             row = self._db.execute(f"SELECT upd, bad, doc FROM cur_{system} WHERE key = ?", (key,)).fetchone()
         return None if row is None else (row[0], bool(row[1]), row[2])
 
-    def random_keys(self, system: str, count: int, pick: Iterable[float], lo: int = 0,
-                    hi: int = 2**62) -> list[str | int]:
-        """Keys of `count` current records updated in [lo, hi] that have no versions still to come."""
+    def max_key(self, system: str) -> int:
         with self._lock:
-            where = (f"FROM cur_{system} WHERE upd BETWEEN ? AND ? AND key NOT IN "
-                     f"(SELECT key FROM pending_{system})")
+            return self._db.execute(f"SELECT coalesce(max(key), 0) FROM (SELECT key FROM cur_{system} UNION ALL "
+                                    f"SELECT key FROM pending_{system})").fetchone()[0]
+
+    def random_keys(self, system: str, count: int, pick: Iterable[float], lo: int = 0,
+                    hi: int = 2**62, settled: bool = True) -> list[str | int]:
+        """Keys of `count` current records updated in [lo, hi] (`settled`: that have no versions still to come)."""
+        with self._lock:
+            where = f"FROM cur_{system} WHERE upd BETWEEN ? AND ?" + (
+                f" AND key NOT IN (SELECT key FROM pending_{system})" if settled else "")
             total = self._db.execute(f"SELECT count(*) {where}", (lo, hi)).fetchone()[0]
             if total == 0:
                 return []

@@ -23,7 +23,7 @@ from simulator.generators.common import Context, Life
 from simulator.generators.donthu import DonThuGenerator
 from simulator.personal import motcua_fragment
 from simulator.rng import stable_int
-from simulator.store import SYSTEMS, Store
+from simulator.store import INTEGER_KEYS, SYSTEMS, Store
 from simulator.timeutil import (
     ICT,
     daterange,
@@ -45,6 +45,9 @@ UPDATE_FIELDS: dict[str, tuple[str, Callable[[int], str]]] = {
     "don_thu": ("updated_at", lambda ts: fmt_naive_local(ts).isoformat()),
     "tiep_cong_dan": ("updated_at", lambda ts: fmt_naive_local(ts).isoformat()),
 }
+# The id field of each system's records.
+KEY_FIELDS = {"qlvb": "id", "baocao": "id", "motcua": "MaHoSo", "nhiemvu": "ma_nhiem_vu", "don_thu": "id",
+              "tiep_cong_dan": "id"}
 FLUSH_ROWS = 5_000
 
 
@@ -165,6 +168,25 @@ class World:
         keys = self.store.random_keys(system, count, iter(self._rng.random, None))
         self._restamp(system, keys, self.now() - late_seconds)
         return keys
+
+    def arrive_late(self, system: str, count: int, late_seconds: int) -> list:
+        """`count` new records saved `late_seconds` ago on a clerk's offline client and uploaded only now:
+        copies of random valid records under new ids, stamped in the past, visible from now on."""
+        stamp = self.now() - late_seconds
+        key_field, (field_name, fmt) = KEY_FIELDS[system], UPDATE_FIELDS[system]
+        sources = self.store.random_keys(system, count * 3, iter(self._rng.random, None), hi=stamp, settled=False)
+        rows, base = [], self.store.max_key(system) if system in INTEGER_KEYS else None
+        for key in sources:
+            upd, bad, doc = self.store.get(system, key)
+            if bad or len(rows) == count:
+                continue
+            new_key = base + len(rows) + 1 if base is not None else f"{key}-TRE{len(rows) + 1}"
+            record = orjson.loads(doc) | {key_field: new_key, field_name: fmt(stamp)}
+            rows.append((new_key, stamp, False, _dumps(record)))
+        if rows:
+            self.store.replace(system, rows)
+            self._notify({system: [row[0] for row in rows]})
+        return [row[0] for row in rows]
 
     def shift_window(self, system: str, lo: int, hi: int, upto: int) -> list:
         """Re-save one record already served in the window [lo, hi] so it leaves it (rows shift back)."""

@@ -7,7 +7,10 @@ renamed) is never done silently: it raises `StateSchemaError`, and the way out i
 below or `cchc reset SYSTEM`.
 
 Versions: 1 — no version table (the first layout); 2 — source identity and records held per system
-in `meta.sync_state`, the declared systems in `meta.systems`.
+in `meta.sync_state`, the declared systems in `meta.systems`; 3 — the last reconcile per system
+(`meta.sync_state.last_reconcile_at`), each sync's mode (`meta.sync_log.mode`: nightly, reconcile,
+recount), and the update time the source stamped on a rejected record (`meta.rejects.updated_at`), so the
+count check can tell a window the source holds more of than is kept.
 """
 
 from __future__ import annotations
@@ -20,20 +23,20 @@ from core.errors import StateSchemaError
 from sources import System
 from storage.schema import SYNCED_AT, column_types, create_sql
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 CURRENT_META = (
     """CREATE TABLE IF NOT EXISTS meta.sync_state (
         system VARCHAR PRIMARY KEY, cursor TIMESTAMPTZ, window_lo TIMESTAMPTZ, window_hi TIMESTAMPTZ,
         last_success_at TIMESTAMPTZ, fetched BIGINT, staged BIGINT, rejected BIGINT, inserted BIGINT,
-        replaced BIGINT, source_identity VARCHAR, held BIGINT)""",
+        replaced BIGINT, source_identity VARCHAR, held BIGINT, last_reconcile_at TIMESTAMPTZ)""",
     """CREATE TABLE IF NOT EXISTS meta.sync_log (
         system VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ, ok BOOLEAN, window_lo TIMESTAMPTZ,
         window_hi TIMESTAMPTZ, fetched BIGINT, staged BIGINT, rejected BIGINT, inserted BIGINT, replaced BIGINT,
-        error VARCHAR)""",
+        error VARCHAR, mode VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS meta.rejects (
         system VARCHAR, source_table VARCHAR, record_key VARCHAR, record_id VARCHAR, reason VARCHAR,
-        first_seen_at TIMESTAMPTZ, last_seen_at TIMESTAMPTZ, times_seen BIGINT)""",
+        first_seen_at TIMESTAMPTZ, last_seen_at TIMESTAMPTZ, times_seen BIGINT, updated_at TIMESTAMPTZ)""",
     """CREATE TABLE IF NOT EXISTS meta.systems (
         system VARCHAR PRIMARY KEY, title_vi VARCHAR, sort_order INTEGER, in_source_health BOOLEAN)""",
 )
@@ -50,7 +53,15 @@ def _v1_to_v2(con: duckdb.DuckDBPyConnection, systems: tuple[System, ...]) -> No
     # the identity of records synced before identities were kept is unknown: the next sync adopts its source
 
 
-STEPS: dict[int, Callable[[duckdb.DuckDBPyConnection, tuple[System, ...]], None]] = {1: _v1_to_v2}
+def _v2_to_v3(con: duckdb.DuckDBPyConnection, systems: tuple[System, ...]) -> None:
+    con.execute("ALTER TABLE meta.sync_state ADD COLUMN last_reconcile_at TIMESTAMPTZ")
+    con.execute("ALTER TABLE meta.sync_log ADD COLUMN mode VARCHAR")
+    # rejects kept before: their stamps are unknown until a sync sees them again (the count check then
+    # re-reads their windows once, and finds nothing more)
+    con.execute("ALTER TABLE meta.rejects ADD COLUMN updated_at TIMESTAMPTZ")
+
+
+STEPS: dict[int, Callable[[duckdb.DuckDBPyConnection, tuple[System, ...]], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 """STEPS[v] upgrades a file of version v to v + 1."""
 
 

@@ -30,7 +30,8 @@ from storage.migrations import register, upgrade
 from storage.schema import SYNCED_AT, arrow_schema
 
 REJECT_SCHEMA = pa.schema([("source_table", pa.string()), ("record_key", pa.string()),
-                           ("record_id", pa.string()), ("reason", pa.string()), ("_seq", pa.int64())])
+                           ("record_id", pa.string()), ("reason", pa.string()), ("_seq", pa.int64()),
+                           ("updated_at", pa.timestamp("us", tz="UTC"))])
 
 
 @dataclass
@@ -133,6 +134,28 @@ class StateStore:
     def count(self, table: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM raw.{table}").fetchall()[0][0]
 
+    def held_by_window(self, table: RawTable, windows: list[tuple[datetime, datetime]]) -> list[int]:
+        """For each update-time window (both ends): the records held whose latest version falls in it — the raw
+        rows, and the rejects by the update time the source stamped on them — which is what the source counts
+        in that window when nothing is missing."""
+        if not windows:
+            return []
+        frame = pa.table({"i": list(range(len(windows))), "lo": [w[0] for w in windows],
+                          "hi": [w[1] for w in windows]})
+        upd = f'"{table.updated}"'
+        self.con.register("_windows", frame)
+        try:
+            rows = self.con.execute(
+                f"WITH kept AS (SELECT w.i, count(*) AS n FROM _windows w JOIN raw.{table.name} r "
+                f"ON r.{upd} BETWEEN w.lo AND w.hi GROUP BY w.i), "
+                "refused AS (SELECT w.i, count(*) AS n FROM _windows w JOIN meta.rejects j "
+                "ON j.source_table = ? AND j.updated_at BETWEEN w.lo AND w.hi GROUP BY w.i) "
+                "SELECT coalesce(kept.n, 0) + coalesce(refused.n, 0) FROM _windows w LEFT JOIN kept USING (i) "
+                "LEFT JOIN refused USING (i) ORDER BY w.i", [table.name]).fetchall()
+        finally:
+            self.con.unregister("_windows")
+        return [n for (n,) in rows]
+
     # --- writing ---------------------------------------------------------------------------------
 
     def begin_sync(self, system: str, tables: Iterable[RawTable]) -> SyncWriter:
@@ -171,7 +194,7 @@ class SyncWriter:
             self.con.execute(f"CREATE OR REPLACE TABLE stage.{t.name} AS SELECT * EXCLUDE ({SYNCED_AT}), "
                              f"0::BIGINT AS _seq FROM raw.{t.name} LIMIT 0")
         self.con.execute(f"CREATE OR REPLACE TABLE stage.rejects_{system} (source_table VARCHAR, record_key VARCHAR, "
-                         "record_id VARCHAR, reason VARCHAR, _seq BIGINT)")
+                         "record_id VARCHAR, reason VARCHAR, _seq BIGINT, updated_at TIMESTAMPTZ)")
 
     def _insert(self, table: str, batch: pa.Table) -> None:
         if not self._open:
@@ -219,20 +242,25 @@ class SyncWriter:
         self.stats.staged += batch.num_rows
         self.stats.per_table[table]["staged"] += batch.num_rows
 
-    def reject(self, table: str, rejects: list[tuple[str, str | None, str, int]]) -> None:
-        """Append rejects as (record_key, record_id, reason, sequence number): never any record content."""
+    def reject(self, table: str, rejects: list[tuple[str, str | None, str, int, datetime | None]]) -> None:
+        """Append rejects as (record_key, record_id, reason, sequence number, the update time the source stamped
+        on the record or None): never any record content."""
         if not rejects:
             return
         batch = pa.table({"source_table": [table] * len(rejects), "record_key": [r[0] for r in rejects],
                           "record_id": [r[1] for r in rejects], "reason": [r[2] for r in rejects],
-                          "_seq": [r[3] for r in rejects]}, schema=REJECT_SCHEMA)
+                          "_seq": [r[3] for r in rejects], "updated_at": [r[4] for r in rejects]},
+                         schema=REJECT_SCHEMA)
         self._insert(f"stage.rejects_{self.system}", batch)
         self.stats.rejected += len(rejects)
         self.stats.per_table[table]["rejected"] += len(rejects)
 
     def commit(self, cursor: datetime | None, window: tuple[datetime | None, datetime | None], started_at: datetime,
-               fetched: int, identity: str) -> MergeStats:
-        """Merge every staged table, the rejects and the cursor in ONE transaction."""
+               fetched: int, identity: str, mode: str = "nightly") -> MergeStats:
+        """Merge every staged table, the rejects and the cursor in ONE transaction.
+
+        `mode` is logged: `nightly` (the lookback), `reconcile` (the weekly deep re-read, which also sets
+        `last_reconcile_at`) or `recount` (windows the count check found short; the caller keeps the cursor)."""
         self.stats.fetched = fetched
         con = self.con
         now = clock.now()
@@ -248,15 +276,15 @@ class SyncWriter:
             self._merge_rejects(now)
             s = self.stats
             held = sum(self._affected(f"SELECT count(*) FROM raw.{name}") for name in self.tables)
-            con.execute("INSERT OR REPLACE INTO meta.sync_state BY NAME SELECT ? AS system, ? AS cursor, "
-                        "? AS window_lo, ? AS window_hi, ? AS last_success_at, ? AS fetched, ? AS staged, "
-                        "? AS rejected, ? AS inserted, ? AS replaced, ? AS source_identity, ? AS held",
-                        [self.system, cursor, window[0], window[1], now, s.fetched, s.staged, s.rejected,
-                         s.inserted, s.replaced, identity, held])
+            reconciled = now if mode == "reconcile" else None
+            if mode == "recount":  # a re-read of a few days: the last sync's window and figures stay as they were
+                con.execute("UPDATE meta.sync_state SET held = ? WHERE system = ?", [held, self.system])
+            else:
+                self._record_state(cursor, window, now, identity, held, reconciled)
             con.execute("INSERT INTO meta.sync_log (system, started_at, finished_at, ok, window_lo, window_hi, fetched, "
-                        "staged, rejected, inserted, replaced) VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?)",
+                        "staged, rejected, inserted, replaced, mode) VALUES (?, ?, ?, true, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [self.system, started_at, now, window[0], window[1], s.fetched, s.staged, s.rejected,
-                         s.inserted, s.replaced])
+                         s.inserted, s.replaced, mode])
             con.execute("COMMIT")
             self._open = False
         except BaseException:
@@ -264,6 +292,16 @@ class SyncWriter:
             raise
         self._drop_staging()
         return self.stats
+
+    def _record_state(self, cursor, window, now, identity, held, reconciled) -> None:
+        s = self.stats
+        self.con.execute("INSERT OR REPLACE INTO meta.sync_state BY NAME SELECT ? AS system, ? AS cursor, "
+                         "? AS window_lo, ? AS window_hi, ? AS last_success_at, ? AS fetched, ? AS staged, "
+                         "? AS rejected, ? AS inserted, ? AS replaced, ? AS source_identity, ? AS held, "
+                         "coalesce(?::TIMESTAMPTZ, (SELECT last_reconcile_at FROM meta.sync_state WHERE system = ?)) "
+                         "AS last_reconcile_at",
+                         [self.system, cursor, window[0], window[1], now, s.fetched, s.staged, s.rejected,
+                          s.inserted, s.replaced, identity, held, reconciled, self.system])
 
     def _merge(self, spec: RawTable, now: datetime) -> tuple[int, int]:
         con, key, t = self.con, f'"{spec.key}"', spec.name
@@ -305,9 +343,11 @@ class SyncWriter:
             con.execute("DELETE FROM meta.rejects r WHERE list_contains(?, r.source_table) AND NOT EXISTS "
                         "(SELECT 1 FROM _rejects_now n WHERE n.source_table = r.source_table "
                         "AND n.record_key = r.record_key)", [snapshots])
-        con.execute("UPDATE meta.rejects r SET reason = n.reason, last_seen_at = ?, times_seen = r.times_seen + 1 "
-                    "FROM _rejects_now n WHERE r.source_table = n.source_table AND r.record_key = n.record_key", [now])
-        con.execute("INSERT INTO meta.rejects SELECT ?, n.source_table, n.record_key, n.record_id, n.reason, ?, ?, 1 "
+        con.execute("UPDATE meta.rejects r SET reason = n.reason, last_seen_at = ?, times_seen = r.times_seen + 1, "
+                    "updated_at = n.updated_at FROM _rejects_now n WHERE r.source_table = n.source_table "
+                    "AND r.record_key = n.record_key", [now])
+        con.execute("INSERT INTO meta.rejects BY NAME SELECT ? AS system, n.source_table, n.record_key, n.record_id, "
+                    "n.reason, ? AS first_seen_at, ? AS last_seen_at, 1 AS times_seen, n.updated_at "
                     "FROM _rejects_now n ANTI JOIN meta.rejects r ON r.source_table = n.source_table "
                     "AND r.record_key = n.record_key", [self.system, now, now])
         con.execute("DROP TABLE _rejects_now")

@@ -58,8 +58,8 @@ class CapturingWriter:
             self.rows[seq] = row
 
     def reject(self, table, rejects):
-        for key, record_id, reason, seq in rejects:
-            self.rejects[seq] = (key, record_id, reason)
+        for key, record_id, reason, seq, stamped in rejects:
+            self.rejects[seq] = (key, record_id, reason, stamped)
 
 
 def run_both(table, pages, batch_rows=5_000):

@@ -200,14 +200,15 @@ def test_the_state_layout_and_where_its_records_came_from(place):
     with StateStore(settings.state_path) as store:
         store.con.execute("INSERT INTO meta.sync_state (system, source_identity, last_success_at) "
                           "VALUES (?, 'simulated city (seed 61, scale 0.01)', now())", [system.name])
-    state, identity = check_state(settings)
+    state, identity, reconcile = check_state(settings)
     assert state.status == "ok" and f"layout {SCHEMA_VERSION}; 1 systems synced" in state.detail
+    assert reconcile.status == "warn" and reconcile.detail.startswith("never yet for ")
     assert identity.status == "fail" and identity.detail.startswith(f"{system.name}: the state holds records from "
                                                                     "«simulated city (seed 61, scale 0.01)»")
     assert f"`cchc reset {system.name} --yes`" in identity.todo
     with duckdb.connect(str(settings.state_path)) as con:
         con.execute("UPDATE meta.schema_version SET version = ?", [SCHEMA_VERSION + 1])
-    state, _identity = check_state(settings)
+    state, *_others = check_state(settings)
     assert state.status == "fail" and "written by a newer cchc" in state.detail
 
 
@@ -216,7 +217,7 @@ def test_a_state_of_the_first_layout_is_read_without_upgrading(place):
     settings.state_path.parent.mkdir()
     shutil.copy(PROJECT / "tests" / "fixtures" / "state-layout-1.duckdb", settings.state_path)
     before = settings.state_path.read_bytes()
-    state, _identity = check_state(settings)
+    state, *_others = check_state(settings)
     assert state.status == "ok" and f"layout 1 (the next refresh upgrades it in place to {SCHEMA_VERSION})" in \
         state.detail
     assert settings.state_path.read_bytes() == before

@@ -50,7 +50,8 @@ def state(tmp_path, monkeypatch):
     path = tmp_path / "warehouse" / "cchc-state.duckdb"
     with StateStore(path) as store:
         for system, key, record_id, reason, first, last, times in ROWS:
-            store.con.execute("INSERT INTO meta.rejects VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            store.con.execute("INSERT INTO meta.rejects (system, source_table, record_key, record_id, reason, first_seen_at, "
+                              "last_seen_at, times_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               [system.name, system.tables[0].name, key, record_id, reason, _at(first), _at(last),
                                times])
     return path

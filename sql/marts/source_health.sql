@@ -1,6 +1,7 @@
 -- One row per source system (as declared, in their order): last successful sync, records held now
 -- (latest versions, tombstones included), records currently rejected, the last error when the latest
--- attempt failed, and where the records come from (the source identity kept with the cursor).
+-- attempt failed, the last weekly reconcile, and where the records come from (the source identity kept with
+-- the cursor).
 WITH rejected AS (
     SELECT system, count(*) AS n FROM meta.rejects GROUP BY system
 ), latest_attempt AS (
@@ -12,6 +13,7 @@ SELECT s.system,
        CAST(coalesce(st.held, 0) AS BIGINT) AS records_loaded,
        CAST(coalesce(r.n, 0) AS BIGINT) AS records_rejected,
        CAST(timezone('Asia/Ho_Chi_Minh', a.at) AS TIMESTAMP) AS last_attempt_at,
+       CAST(timezone('Asia/Ho_Chi_Minh', st.last_reconcile_at) AS TIMESTAMP) AS last_reconcile_at,
        CASE WHEN NOT a.ok THEN a.error END AS last_error,
        st.source_identity,
        st.source_identity LIKE 'simulated city%' AS simulated,
