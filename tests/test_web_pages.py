@@ -35,6 +35,7 @@ from marts_support import build
 from openpyxl import load_workbook
 
 from brief.workbook import SHEETS
+from cchc.web import server_config
 from storage.publish import publish
 from web import charts
 from web.app import create_app
@@ -83,8 +84,7 @@ class Served:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(create_app(published, users), host="127.0.0.1", port=self.port,
-                                                    log_level="warning", access_log=False))
+        self.server = uvicorn.Server(server_config(create_app(published, users), "127.0.0.1", self.port))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10
