@@ -16,10 +16,10 @@ from web.users import UsersFile, users_path
 def proxy_addresses(text: str | None) -> list[str]:
     """`--forwarded-allow-ips`: comma-separated addresses or networks of the reverse proxies whose
     X-Forwarded-For is believed; empty (the default) believes none."""
-    found = [item.strip() for item in (text or "").split(",") if item.strip()]
-    for item in found:
-        try:
-            ipaddress.ip_network(item, strict=False)
+    found = []
+    for item in (part.strip() for part in (text or "").split(",") if part.strip()):
+        try:  # written as uvicorn reads them: it takes what it cannot parse for a name that never matches
+            found += [str(ipaddress.ip_network(item, strict=False)) if "/" in item else str(ipaddress.ip_address(item))]
         except ValueError:
             raise ValueError(f"cchc web --forwarded-allow-ips: {item!r} is not an IP address or network; give the "
                              f"proxy's address, e.g. 127.0.0.1 or 10.0.0.0/24 (comma-separated)") from None

@@ -477,10 +477,11 @@ def test_without_a_proxy_a_forged_forwarded_address_does_not_escape_the_lock(pub
         assert r.status_code == 429 and LOCKED in r.text
 
 
-def test_behind_a_named_proxy_each_forwarded_client_is_locked_on_its_own(published, users):
+@pytest.mark.parametrize("proxies", ["127.0.0.1", "127.0.0.0/8"])
+def test_behind_a_named_proxy_each_forwarded_client_is_locked_on_its_own(published, users, proxies):
     """`--forwarded-allow-ips 127.0.0.1`: the proxy's X-Forwarded-For names the client, so one client's
     failures lock that client only."""
-    with serving(create_app(published, users), proxy_addresses("127.0.0.1")) as url:
+    with serving(create_app(published, users), proxy_addresses(proxies)) as url:
         for i in range(5):
             _, r = log_in(url, f"khong-co-{i}", PASSWORD, headers=from_address("198.51.100.1"))
             assert r.status_code == 401
@@ -499,7 +500,9 @@ def test_behind_a_named_proxy_each_forwarded_client_is_locked_on_its_own(publish
 
 
 @pytest.mark.parametrize("given, expected", [("", []), (None, []), ("127.0.0.1", ["127.0.0.1"]),
-                                             (" 10.0.0.1, ::1 ,10.1.0.0/16", ["10.0.0.1", "::1", "10.1.0.0/16"])])
+                                             (" 10.0.0.1, ::1 ,10.1.0.0/16,", ["10.0.0.1", "::1", "10.1.0.0/16"]),
+                                             ("10.1.2.3/16", ["10.1.0.0/16"]),  # as uvicorn parses networks
+                                             ("0:0:0:0:0:0:0:1", ["::1"])])
 def test_forwarded_allow_ips_are_addresses_or_networks(given, expected):
     assert proxy_addresses(given) == expected
 
