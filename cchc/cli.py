@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=8080)
     web.add_argument("--secure-cookies", action="store_true", help="mark cookies Secure (behind HTTPS)")
+    web.add_argument("--forwarded-allow-ips", metavar="ADDRESSES", default="",
+                     help="the reverse proxies (comma-separated addresses or networks) whose X-Forwarded-For "
+                          "names the client; default none: the client is the connection's address")
     web.set_defaults(func=_web)
     users = sub.add_parser("users", help="the web app's accounts: add (password on standard input), remove, list")
     users.add_argument("action", choices=["add", "remove", "list"])
@@ -106,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _web(args: argparse.Namespace) -> int:
     from cchc.web import run_web
 
-    return run_web(args.host, args.port, args.secure_cookies)
+    return run_web(args.host, args.port, args.secure_cookies, args.forwarded_allow_ips)
 
 
 def _users(args: argparse.Namespace) -> int:

@@ -2,7 +2,11 @@
 
 Logs in, finds a unit on Ưu tiên kiểm tra by its name typed without tones, opens its page, sees its chart (an
 SVG with the threshold line) and its findings, downloads its xlsx brief; visits the print version and a signal.
-Screenshots of each page go to docs/screens/web-*.png when CCHC_SCREENSHOTS=1, else to a temporary folder.
+Every page of the app (each GET route of `web.pages.ROUTES`, so a page added later is measured too) fits a
+390 px phone screen; the print view of the unit with the most findings prints on at most 4 A4 pages
+(Chromium's own PDF, its pages counted).
+Screenshots of each page go to docs/screens/web-*.png when CCHC_SCREENSHOTS=1, else to a temporary folder
+(web-phone-*.png: at the phone's width).
 
 The file served is the hand-built city of test_web_pages.py, or the published file named by CCHC_WEB_FILE
 (copied to a temporary folder first: the test never writes beside it).
@@ -10,14 +14,18 @@ The file served is the hand-built city of test_web_pages.py, or the published fi
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
 from test_web_pages import LOGIN, PASSWORD, Served, make_users, publish_city
+from test_web_security import get_routes, sample_path
 
 from brief.workbook import SHEETS
 from models.names import search_key
@@ -27,6 +35,10 @@ pytestmark = pytest.mark.e2e
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 SCREENS = Path(__file__).resolve().parents[1] / "docs" / "screens"
 COMMITTEE = "uy ban nhan dan "
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844  # a phone's screen in CSS px (iPhone 12 to 15)
+PHONE_SHOTS = {"/uu-tien": "priority", "/chi-so": "signals", "/don-vi/{code}": "unit", "/don-vi/{code}/in": "unit-print"}
+MAX_PRINT_PAGES = 4
+A4_POINTS = (595.3, 841.9)  # 210 × 297 mm
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +94,75 @@ def shoot(driver, folder: Path, name: str) -> None:
     driver.set_window_size(1280, min(max(int(height), 600), 6000))
     driver.save_screenshot(str(folder / f"web-{name}.png"))
     driver.set_window_size(1280, 900)
+
+
+def shoot_phone(driver, folder: Path, name: str, max_height: int = 6000) -> None:
+    """A screenshot at the phone's width, as tall as the page (at most `max_height`)."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    set_viewport(driver, PHONE_WIDTH, min(max(int(height), PHONE_HEIGHT), max_height))
+    driver.save_screenshot(str(folder / f"web-phone-{name}.png"))
+    set_viewport(driver, PHONE_WIDTH, PHONE_HEIGHT)
+
+
+def set_viewport(driver, width: int, height: int) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                                  "deviceScaleFactor": 1, "mobile": True})
+
+
+@contextmanager
+def phone(driver):
+    """The browser as a phone: a 390 px wide viewport (the device-width of the pages' viewport meta)."""
+    set_viewport(driver, PHONE_WIDTH, PHONE_HEIGHT)
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def log_in(driver, base: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{base}/dang-nhap")
+    driver.find_element(By.ID, "username").send_keys(LOGIN)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    arrive(driver, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Tổng quan")
+
+
+def most_findings(published: Path) -> dict:
+    """The unit with the most findings and its signal with the most: the longest pages of the file."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        unit = con.execute("SELECT unit_code FROM marts.findings GROUP BY unit_code "
+                           "ORDER BY count(*) DESC, unit_code LIMIT 1").fetchone()[0]
+        signal = con.execute("SELECT signal_code FROM marts.findings WHERE unit_code = ? GROUP BY signal_code "
+                             "ORDER BY count(*) DESC, signal_code LIMIT 1", [unit]).fetchone()[0]
+    return {"unit": unit, "signal": signal}
+
+
+def page_paths(samples: dict) -> list[tuple[str, str]]:
+    """(route, path) of every page: each GET route of the app filled with the samples, also asked for a page past
+    its last one and, with a path parameter, for a code that does not exist (its "not found" page). A route
+    naming a file (the .xlsx brief) is a download, not a page."""
+    out = []
+    for route in get_routes():
+        if re.search(r"\.[a-z]+$", route.path):
+            continue
+        path = sample_path(route.path, samples)
+        out += [(route.path, path), (route.path, f"{path}?trang=999")]
+        if "{" in route.path:
+            out.append((route.path, sample_path(route.path, samples, "000.99.99.H99")))
+    return out
+
+
+def pdf_pages(pdf: bytes) -> tuple[int, list[tuple[float, float]]]:
+    """A PDF's page count (its /Type /Page objects; the page tree's /Count must agree) and page sizes (points).
+    Chromium writes no compressed object streams, so the page objects are plain text."""
+    pages = len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", pdf))
+    counted = [int(n) for n in re.findall(rb"/Count\s+(\d+)", pdf)]
+    assert counted and max(counted) == pages, (pages, counted)
+    boxes = [tuple(float(v) for v in box.split()[2:4])
+             for box in re.findall(rb"/MediaBox\s*\[\s*([-\d.\s]+?)\s*\]", pdf)]
+    return pages, boxes
 
 
 def toneless_query(published: Path) -> tuple[str, str]:
@@ -148,7 +229,6 @@ def test_an_inspector_finds_a_unit_and_downloads_its_brief(browser, served, scre
     browser.find_element(By.LINK_TEXT, "Bản in").click()
     arrive(browser, lambda d: d.current_url.endswith(f"/don-vi/{code}/in"))
     assert not browser.find_elements(By.TAG_NAME, "nav") and not browser.find_elements(By.CSS_SELECTOR, "header.top")
-    shoot(browser, screens, "unit-print")
 
     browser.get(f"{base}/chi-so")
     shoot(browser, screens, "signals")
@@ -157,3 +237,50 @@ def test_an_inspector_finds_a_unit_and_downloads_its_brief(browser, served, scre
     assert browser.find_elements(By.CSS_SELECTOR, "#phan-bo svg rect.bar")
     shoot(browser, screens, "signal")
     print(f"browser walk-through: {time.monotonic() - began:.1f} s")
+
+
+def test_every_page_fits_a_phone(browser, served, screens):
+    """No page is wider than a 390 px screen: `document.documentElement.scrollWidth` ≤ 390 (a table may
+    scroll inside its own box, the page never)."""
+    from selenium.webdriver.common.by import By
+
+    server, published = served
+    samples = most_findings(published)
+    log_in(browser, server.base)
+    widths = {}
+    with phone(browser):
+        for route, path in page_paths(samples):
+            browser.get(f"{server.base}{path}")
+            assert route == "/dang-nhap" or "/dang-nhap" not in browser.current_url, path  # still logged in
+            assert browser.find_elements(By.TAG_NAME, "h1"), path
+            widths[path] = browser.execute_script("return document.documentElement.scrollWidth")
+            if route in PHONE_SHOTS and path == sample_path(route, samples):
+                shoot_phone(browser, screens, PHONE_SHOTS[route])
+    print("scrollWidth at 390 px:", widths)
+    assert {route for route, _ in page_paths(samples)} >= set(PHONE_SHOTS)
+    assert {path: width for path, width in widths.items() if width > PHONE_WIDTH} == {}
+
+
+def test_the_print_view_fits_on_a_few_a4_pages(browser, served, screens):
+    """The unit with the most findings prints (Chromium's PDF, the page's own A4 size) on at most 4 pages."""
+    from selenium.webdriver.common.by import By
+
+    server, published = served
+    code = most_findings(published)["unit"]
+    log_in(browser, server.base)
+    browser.get(f"{server.base}/don-vi/{code}/in")
+    assert browser.find_elements(By.CSS_SELECTOR, "#bang-chung table.by-month")
+    assert "sheet “Bằng chứng” của báo cáo kiểm tra Excel" in browser.find_element(By.ID, "bang-chung").text
+    printed = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+    pages, boxes = pdf_pages(base64.b64decode(printed["data"]))
+    print(f"print view of {code}: {pages} A4 pages")
+    assert boxes and all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes), boxes
+    assert 1 <= pages <= MAX_PRINT_PAGES
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        set_viewport(browser, 794, min(int(height), 6000))  # 210 mm at 96 px an inch: the paper's width
+        browser.save_screenshot(str(screens / "web-unit-print.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

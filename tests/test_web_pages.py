@@ -35,6 +35,7 @@ from marts_support import build
 from openpyxl import load_workbook
 
 from brief.workbook import SHEETS
+from cchc.web import server_config
 from storage.publish import publish
 from web import charts
 from web.app import create_app
@@ -83,8 +84,7 @@ class Served:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(create_app(published, users), host="127.0.0.1", port=self.port,
-                                                    log_level="warning", access_log=False))
+        self.server = uvicorn.Server(server_config(create_app(published, users), "127.0.0.1", self.port))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 10
@@ -130,7 +130,7 @@ def get(site, path: str, status: int = 200) -> str:
 
 
 def ranked_codes(html: str) -> list[str]:
-    table = html.split('<table class="priority">', 1)[1].split("</table>", 1)[0]
+    table = re.split(r'<table class="priority[^"]*">', html, maxsplit=1)[1].split("</table>", 1)[0]
     return re.findall(r'<a href="/don-vi/([^"]+)">', table)
 
 
@@ -172,8 +172,10 @@ def test_priority_filters_by_type_and_parent(site):
 
 
 def test_priority_pages_hold_fifty(site):
-    html = get(site, "/uu-tien?trang=2")  # 16 units: one page; a page past the end is empty, not an error
-    assert '<table class="priority">' not in html and "<strong>16</strong> đơn vị" in html
+    html = get(site, "/uu-tien?trang=2")  # 16 units: one page; a page past the end shows the last one, and says so
+    assert len(ranked_codes(html)) == 16 and "<strong>16</strong> đơn vị." in html
+    assert "Không có trang 2: danh sách chỉ có 1 trang, đây là trang cuối." in html
+    assert "Về trang 1" not in html  # it is page 1
     assert 'class="pager"' not in get(site, "/uu-tien")  # no pager when everything fits
 
 
@@ -223,19 +225,19 @@ def test_chart_escapes_its_labels():
 def test_unit_findings_are_paged_and_filtered(site):
     first = section(get(site, f"/don-vi/{U[18]}"), "bang-chung")
     assert "Tổng cộng <strong>63</strong> bản ghi" in first
-    assert first.count("<tr><td>") == 50 and "hiện 1–50" in first and "Trang 1/2" in first
+    assert first.count('<tr class="finding">') == 50 and "hiện 1–50" in first and "Trang 1/2" in first
     assert "di-18-2025-05-10-7" in first and "ký số" in first  # newest month first; its detail sentence
     second = section(get(site, f"/don-vi/{U[18]}?trang=2"), "bang-chung")
-    assert second.count("<tr><td>") == 13 and "hiện 51–63" in second
+    assert second.count('<tr class="finding">') == 13 and "hiện 51–63" in second
     may = section(get(site, f"/don-vi/{U[18]}?thang=2025-05"), "bang-chung")
-    assert may.count("<tr><td>") == 3 and "tháng 05/2025: <strong>3</strong> bản ghi" in may
+    assert may.count('<tr class="finding">') == 3 and "tháng 05/2025: <strong>3</strong> bản ghi" in may
     assert "15/05/2025" not in may and "10/05/2025" in may  # event date
     march = section(get(site, f"/don-vi/{U[18]}?chi_so=QLVB_DI_KY_SO&thang=2025-03&trang=2"), "bang-chung")
-    assert march.count("<tr><td>") == 10 and "<strong>60</strong> bản ghi" in march
+    assert march.count('<tr class="finding">') == 10 and "<strong>60</strong> bản ghi" in march
     none = section(get(site, f"/don-vi/{U[18]}?chi_so=QLVB_DEN_DUNG_HAN"), "bang-chung")
     assert "<strong>0</strong> bản ghi" in none
     bad = section(get(site, f"/don-vi/{U[18]}?thang=2025-13&chi_so=X'--"), "bang-chung")
-    assert bad.count("<tr><td>") == 50  # unreadable filters are no filter
+    assert bad.count('<tr class="finding">') == 50  # unreadable filters are no filter
 
 
 def test_unit_register_shows_a_contradicted_claim(site):
@@ -266,12 +268,46 @@ def test_unknown_unit_is_a_vietnamese_404(site):
     assert "Không tìm thấy đơn vị" in html and "000.99.99.H26" in html and '<nav>' in html
 
 
-def test_print_page_has_no_nav_and_caps_the_findings(site):
+def test_unit_findings_page_past_the_last_shows_the_last(site):
+    # U18: 63 findings, 2 pages of 50
+    late = section(get(site, f"/don-vi/{U[18]}?trang=5"), "bang-chung")
+    assert late.count('<tr class="finding">') == 13 and "hiện 51–63" in late and "Trang 2/2" in late
+    assert "Không có trang 5: danh sách chỉ có 2 trang, đây là trang cuối." in late
+    assert f'<a href="/don-vi/{U[18]}#bang-chung">Về trang 1</a>' in late
+    huge = section(get(site, f"/don-vi/{U[18]}?trang=99999999999999999999999"), "bang-chung")
+    assert "hiện 51–63" in huge and "Không có trang 999999999999…: danh sách chỉ có 2 trang" in huge
+    for asked in ("0", "-3", "abc", "1e3"):
+        first = section(get(site, f"/don-vi/{U[18]}?trang={asked}"), "bang-chung")
+        assert first.count('<tr class="finding">') == 50 and "hiện 1–50" in first, asked
+        assert f"Không có trang “{asked}”: đây là trang 1." in first, asked
+    for plain in ("2", "02", " 2"):
+        second = section(get(site, f"/don-vi/{U[18]}?trang={plain}"), "bang-chung")
+        assert "hiện 51–63" in second and 'class="notice"' not in second, plain
+    filtered = section(get(site, f"/don-vi/{U[18]}?thang=2025-05&trang=2"), "bang-chung")  # 3 findings: 1 page
+    assert filtered.count('<tr class="finding">') == 3 and "Không có trang 2: danh sách chỉ có 1 trang" in filtered
+
+
+def test_print_page_summarises_the_findings(site):
     html = get(site, f"/don-vi/{U[18]}/in")
     assert "<nav" not in html and "Đăng xuất" not in html and 'class="print"' in html
     assert '<form class="filters"' not in html
-    assert section(html, "bang-chung").count("<tr><td>") == 63  # all of them: fewer than the 200 of a print
+    evidence = section(html, "bang-chung")
+    # the 12 months 09/2024 … 08/2025: 60 findings in 03/2025 and 3 in 05/2025, all of outgoing signing
+    assert "Trong 12 tháng 09/2024 – 08/2025: <strong>63</strong> bản ghi không đạt ở 1 chỉ số." in evidence
+    assert "sheet “Bằng chứng” của báo cáo kiểm tra Excel" in evidence
+    table = evidence.split('<table class="by-month">', 1)[1].split("</table>", 1)[0]
+    heads = re.findall(r'<th class="num">([^<]+)</th>', table)
+    assert heads == ["09/24", "10/24", "11/24", "12/24", "01/25", "02/25", "03/25", "04/25", "05/25", "06/25",
+                     "07/25", "08/25", "Tổng"]
+    body = table.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert re.findall(r'<th scope="row">([^<]+)</th>', body) == ["Tỷ lệ văn bản đi được ký số"]
+    assert re.findall(r'<td class="num">(?:<strong>)?([^<]*)', body) == ["", "", "", "", "", "", "60", "", "3", "", "",
+                                                                         "", "63"]
+    # one example per signal: the newest of May (three unsigned documents of 10/05, the first by id)
+    assert evidence.count('<tr class="finding">') == 1 and "di-18-2025-05-10-7" in evidence
+    assert "di-18-2025-05-10-8" not in evidence
     assert html.count('<circle class="point"') == 13
+    assert "<details" not in html  # no per-month tables under the charts
     assert "Ủy ban nhân dân phường Đống Đa" in html
 
 
@@ -302,15 +338,23 @@ def test_signal_page_spread_and_units_short(site):
     spread = section(html, "phan-bo")
     assert "<strong>5</strong> đơn vị có số liệu" in spread and '<strong class="met">2</strong>' in spread
     assert "<strong>71,4 %</strong> tỷ lệ chung (25/35)" in spread
-    cells = re.findall(r'<td class="num">([^<]+)</td>', spread.split('<table class="spread', 1)[1])[:5]
+    cells = re.findall(r'<td class="num" data-label="[^"]+">([^<]+)</td>', spread.split('<table class="spread', 1)[1])[:5]
     assert cells == ["0,0 %", "60,0 %", "70,0 %", "100,0 %", "100,0 %"]
     assert spread.count('<rect class="bar"') == 10
     short = section(html, "khong-dat")
     assert re.findall(r'<a href="/don-vi/([^"]+)">', short) == [U[16], U[5], U[18]]  # furthest first
-    assert '<td class="num">3</td><td class="num">5</td>' in short  # U5: 3 of 5
+    assert '<td class="num" data-label="Tử số">3</td><td class="num" data-label="Mẫu số">5</td>' in short  # U5: 3/5
     default = get(site, "/chi-so/QLVB_DI_KY_SO")
     # the latest month ended by D (15/08/2025) with data: 07/2025 (08/2025 has data but is not over)
     assert '<option value="2025-07" selected>' in default
+
+
+def test_signal_page_past_the_last_shows_the_last(site):
+    html = get(site, "/chi-so/QLVB_DI_KY_SO?thang=2025-05&trang=4")  # 3 units short: one page
+    short = section(html, "khong-dat")
+    assert re.findall(r'<a href="/don-vi/([^"]+)">', short) == [U[16], U[5], U[18]]
+    assert "Không có trang 4: danh sách chỉ có 1 trang, đây là trang cuối." in short
+    assert "Mọi đơn vị có số liệu đều đạt ngưỡng" not in short
 
 
 def test_signal_count_and_unknown(site):

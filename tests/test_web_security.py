@@ -37,6 +37,7 @@ from marts_support import build
 from starlette.routing import Route
 
 import web.users
+from cchc.web import proxy_addresses, server_config
 from web.app import create_app
 from web.pages import ROUTES
 from web.sessions import LoginLimiter, Sessions
@@ -67,11 +68,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# a pretend reverse proxy on this machine: tests come from many client addresses through it
+BEHIND_A_PROXY = ["127.0.0.1"]
+
+
 @contextmanager
-def serving(app):
-    """The app on a free localhost port, in a thread; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning",
-                                           access_log=False))
+def serving(app, proxies: list[str] = ()):
+    """The app on a free localhost port, in a thread, served as `cchc web --forwarded-allow-ips PROXIES` serves
+    it; yields its base URL."""
+    server = uvicorn.Server(server_config(app, "127.0.0.1", free_port(), proxies))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -162,7 +167,7 @@ def users(tmp_path_factory, cheap_hashes) -> Path:
 
 @pytest.fixture(scope="module")
 def base(published, users):
-    with serving(create_app(published, users)) as url:
+    with serving(create_app(published, users), BEHIND_A_PROXY) as url:
         yield url
 
 
@@ -300,7 +305,7 @@ def test_injection_in_every_path_and_query_parameter_fails_safely(base, inspecto
             assert units_shown(r, attempt) <= units_shown(benign, ""), (what, attempt)
     assert checks
     # the login form's fields are no query either (on an app of their own: these failures lock)
-    with serving(create_app(published, users)) as url:
+    with serving(create_app(published, users), BEHIND_A_PROXY) as url:
         for i, attempt in enumerate(INJECTIONS):
             for username in (attempt, USER):
                 _, r = log_in(url, username, attempt, headers=from_address(f"10.9.{i}.{len(username)}"))
@@ -428,12 +433,12 @@ LOCKED = "Đăng nhập sai quá nhiều lần"
 
 
 def from_address(address: str) -> dict:
-    # uvicorn trusts X-Forwarded-For from 127.0.0.1 (a reverse proxy on the same machine), as in production
+    """The header a reverse proxy adds; believed only from BEHIND_A_PROXY's addresses."""
     return {"X-Forwarded-For": address}
 
 
 def test_five_wrong_passwords_lock_the_login(published, users):
-    with serving(create_app(published, users)) as url:
+    with serving(create_app(published, users), BEHIND_A_PROXY) as url:
         for i in range(5):
             _, r = log_in(url, USER, f"sai-mat-khau-{i}", headers=from_address(f"10.0.0.{i + 1}"))
             assert r.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng." in r.text
@@ -448,7 +453,7 @@ def test_five_wrong_passwords_lock_the_login(published, users):
 
 
 def test_five_failures_lock_the_address(published, users):
-    with serving(create_app(published, users)) as url:
+    with serving(create_app(published, users), BEHIND_A_PROXY) as url:
         for i in range(5):
             _, r = log_in(url, f"khong-co-{i}", PASSWORD, headers=from_address("10.1.0.1"))
             assert r.status_code == 401
@@ -456,6 +461,82 @@ def test_five_failures_lock_the_address(published, users):
         assert r.status_code == 429 and LOCKED in r.text
         _, r = log_in(url, USER, PASSWORD, headers=from_address("10.1.0.2"))
         assert r.status_code == 303
+
+
+def test_without_a_proxy_a_forged_forwarded_address_does_not_escape_the_lock(published, users):
+    """A password spray from this machine, each try naming another X-Forwarded-For: served as `cchc web` is by
+    default, the address is the connection's (127.0.0.1), locked after 5 failures (before: 12 × 401)."""
+    answers = []
+    with serving(create_app(published, users)) as url:
+        for i in range(12):
+            _, r = log_in(url, f"khong-co-{i}", f"sai-mat-khau-{i}", headers=from_address(f"203.0.113.{i + 1}"))
+            answers.append(r.status_code)
+        assert answers == [401] * 5 + [429] * 7
+        assert LOCKED in r.text
+        _, r = log_in(url, USER, PASSWORD, headers=from_address("198.51.100.7"))  # another "client": still locked
+        assert r.status_code == 429 and LOCKED in r.text
+
+
+@pytest.mark.parametrize("proxies", ["127.0.0.1", "127.0.0.0/8"])
+def test_behind_a_named_proxy_each_forwarded_client_is_locked_on_its_own(published, users, proxies):
+    """`--forwarded-allow-ips 127.0.0.1`: the proxy's X-Forwarded-For names the client, so one client's
+    failures lock that client only."""
+    with serving(create_app(published, users), proxy_addresses(proxies)) as url:
+        for i in range(5):
+            _, r = log_in(url, f"khong-co-{i}", PASSWORD, headers=from_address("198.51.100.1"))
+            assert r.status_code == 401
+        _, r = log_in(url, USER, PASSWORD, headers=from_address("198.51.100.1"))
+        assert r.status_code == 429 and LOCKED in r.text
+        for i in range(5):
+            _, r = log_in(url, f"khong-co-{i}", PASSWORD, headers=from_address("198.51.100.2"))
+            assert r.status_code == 401  # the other client's failures: not counted against this one
+        _, r = log_in(url, USER, PASSWORD, headers=from_address("198.51.100.2"))
+        assert r.status_code == 429
+        _, r = log_in(url, USER, PASSWORD, headers=from_address("198.51.100.3"))
+        assert r.status_code == 303
+        # a proxy's address listed first by a client that forged it: the right-most untrusted one counts
+        _, r = log_in(url, USER, PASSWORD, headers=from_address("198.51.100.9, 198.51.100.1"))
+        assert r.status_code == 429
+
+
+@pytest.mark.parametrize("given, expected", [("", []), (None, []), ("127.0.0.1", ["127.0.0.1"]),
+                                             (" 10.0.0.1, ::1 ,10.1.0.0/16,", ["10.0.0.1", "::1", "10.1.0.0/16"]),
+                                             ("10.1.2.3/16", ["10.1.0.0/16"]),  # as uvicorn parses networks
+                                             ("0:0:0:0:0:0:0:1", ["::1"])])
+def test_forwarded_allow_ips_are_addresses_or_networks(given, expected):
+    assert proxy_addresses(given) == expected
+
+
+@pytest.mark.parametrize("given", ["localhost", "*", "10.0.0.300", "127.0.0.1,proxy.local"])
+def test_a_forwarded_allow_ips_that_is_no_address_is_refused_in_one_line(given):
+    with pytest.raises(ValueError) as raised:
+        proxy_addresses(given)
+    assert "\n" not in str(raised.value) and "is not an IP address or network" in str(raised.value)
+
+
+def test_cchc_web_believes_no_forwarded_address_unless_told(tmp_path, monkeypatch, capsys):
+    """What `cchc web` hands uvicorn: no proxy-headers handling at all by default (uvicorn's own default
+    believes 127.0.0.1 and ::1, or $FORWARDED_ALLOW_IPS)."""
+    configs = []
+
+    def run(server):
+        configs.append(server.config)
+        server.started = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")
+    users_file = tmp_path / "web-users.json"
+    code, out = cchc(monkeypatch, capsys, users_file, "web", "--port", "1")
+    assert code == 0 and "X-Forwarded-For ignored" in out
+    code, out = cchc(monkeypatch, capsys, users_file, "web", "--port", "1", "--forwarded-allow-ips", "10.0.0.5,10.0.1.0/24")
+    assert code == 0 and "X-Forwarded-For believed from 10.0.0.5, 10.0.1.0/24" in out
+    assert configs[0].proxy_headers is False
+    assert configs[1].proxy_headers is True and configs[1].forwarded_allow_ips == ["10.0.0.5", "10.0.1.0/24"]
+    code, out = cchc(monkeypatch, capsys, users_file, "web", "--forwarded-allow-ips", "localhost")
+    assert code == 2 and len(configs) == 2
+    assert out.strip().splitlines() == ["cchc: cchc web --forwarded-allow-ips: 'localhost' is not an IP address or "
+                                        "network; give the proxy's address, e.g. 127.0.0.1 or 10.0.0.0/24 "
+                                        "(comma-separated)"]
 
 
 def test_the_limiter_and_sessions_forget_what_is_stale():

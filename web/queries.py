@@ -9,6 +9,7 @@ import duckdb
 
 from brief.warehouse import has_table
 from core.timezone import ICT
+from web.paging import Paging
 
 STALE_AFTER = timedelta(hours=36)  # the nightly refresh runs every 24 h: a day and a half without one is late
 
@@ -80,17 +81,7 @@ def headline(cur: duckdb.DuckDBPyConnection, as_of) -> dict:
     return counts
 
 
-# --- paging, the catalog, the units' search keys -------------------------------------------------------------
-
-PAGE_SIZE = 50
-
-
-def page_number(text: str | None) -> int:
-    """`trang` as a page number ≥ 1 (anything else is page 1)."""
-    try:
-        return max(1, min(int(text or 1), 1_000_000))
-    except ValueError:
-        return 1
+# --- the catalog, the units' search keys -----------------------------------------------------------------------
 
 
 def signal_catalog(cur: duckdb.DuckDBPyConnection) -> dict[str, dict]:
@@ -142,20 +133,21 @@ def conditions(filters: list[tuple[str, object]]) -> tuple[str, list]:
 
 
 def priority_page(cur: duckdb.DuckDBPyConnection, unit_type: str | None, parent: str | None,
-                  codes: list[str] | None, page: int) -> tuple[int, list[dict]]:
+                  codes: list[str] | None, trang: str | None) -> tuple[Paging, list[dict]]:
     """The ranked units that pass the filters (`codes`: only these; None: any), one page, by rank."""
     condition, params = conditions([("p.unit_type = ?", unit_type or None), ("u.parent_unit_code = ?", parent or None),
                                     ("list_contains(?::VARCHAR[], p.unit_code)", codes)])
     total = one(cur, f"SELECT count(*) AS n FROM marts.inspection_priority p "
                      f"LEFT JOIN marts.units u USING (unit_code) WHERE {condition}", params)["n"]
+    paging = Paging.fit(trang, total)
     found = rows(cur, f"""
         SELECT p.rank, p.unit_code, p.unit_name, p.unit_type, p.risk_score, p.signals_evaluated, p.top_reasons,
                u.parent_unit_code, pu.unit_name AS parent_name
         FROM marts.inspection_priority p
         LEFT JOIN marts.units u USING (unit_code)
         LEFT JOIN marts.units pu ON pu.unit_code = u.parent_unit_code
-        WHERE {condition} ORDER BY p.rank, p.unit_code LIMIT ? OFFSET ?""", [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE])
-    return total, found
+        WHERE {condition} ORDER BY p.rank, p.unit_code LIMIT ? OFFSET ?""", [*params, paging.size, paging.offset])
+    return paging, found
 
 
 def priority_filters(cur: duckdb.DuckDBPyConnection) -> dict:
@@ -205,17 +197,28 @@ def findings_summary(cur: duckdb.DuckDBPyConnection, code: str) -> list[dict]:
                      "GROUP BY signal_code, period ORDER BY period DESC, signal_code", [code])
 
 
-def findings_page(cur: duckdb.DuckDBPyConnection, code: str, signal: str | None, month, limit: int,
-                  offset: int, count: bool = True) -> tuple[int | None, list[dict]]:
-    """The unit's findings (newest month first), filtered by signal and month; the count has the same WHERE."""
+def findings_page(cur: duckdb.DuckDBPyConnection, code: str, signal: str | None, month,
+                  trang: str | None) -> tuple[Paging, list[dict]]:
+    """The unit's findings (newest month first), filtered by signal and month, one page; the count has the same
+    WHERE."""
     condition, params = conditions([("unit_code = ?", code), ("signal_code = ?", signal or None),
                                     ("period = ?", month or None)])
-    total = one(cur, f"SELECT count(*) AS n FROM marts.findings WHERE {condition}", params)["n"] if count else None
+    paging = Paging.fit(trang, one(cur, f"SELECT count(*) AS n FROM marts.findings WHERE {condition}", params)["n"])
     found = rows(cur, f"SELECT period, signal_code, system, source_record_id, event_date, detail_vi "
                       f"FROM marts.findings WHERE {condition} "
                       f"ORDER BY period DESC, signal_code, event_date DESC, source_record_id LIMIT ? OFFSET ?",
-                 [*params, limit, offset])
-    return total, found
+                 [*params, paging.size, paging.offset])
+    return paging, found
+
+
+def findings_examples(cur: duckdb.DuckDBPyConnection, code: str, first, last, per_signal: int = 1) -> list[dict]:
+    """The newest `per_signal` findings of each signal from `first` to `last` (the print view's examples)."""
+    return rows(cur, """
+        SELECT period, signal_code, system, source_record_id, event_date, detail_vi FROM marts.findings
+        WHERE unit_code = ? AND period BETWEEN ? AND ?
+        QUALIFY row_number() OVER (PARTITION BY signal_code
+                                   ORDER BY period DESC, event_date DESC, source_record_id) <= ?
+        ORDER BY signal_code, period DESC, event_date DESC, source_record_id""", [code, first, last, per_signal])
 
 
 # --- Chỉ số ------------------------------------------------------------------------------------------------------
@@ -270,14 +273,14 @@ def signal_buckets(cur: duckdb.DuckDBPyConnection, signal: str, month, kind: str
 
 
 def signal_short_page(cur: duckdb.DuckDBPyConnection, signal: str, month, kind: str,
-                      page: int) -> tuple[int, list[dict]]:
+                      trang: str | None) -> tuple[Paging, list[dict]]:
     """The units that fall short of the signal that month, the furthest first, one page."""
-    total = one(cur, "SELECT count(*) AS n FROM marts.unit_signals_monthly WHERE signal_code = ? AND period = ? "
-                     "AND NOT meets_threshold", [signal, month])["n"]
+    paging = Paging.fit(trang, one(cur, "SELECT count(*) AS n FROM marts.unit_signals_monthly WHERE signal_code = ? "
+                                        "AND period = ? AND NOT meets_threshold", [signal, month])["n"])
     order = "m.value DESC" if kind == "count" else "m.value"
     found = rows(cur, f"""
         SELECT m.unit_code, u.unit_name, u.unit_type, m.numerator, m.denominator, m.value, m.threshold
         FROM marts.unit_signals_monthly m LEFT JOIN marts.units u USING (unit_code)
         WHERE m.signal_code = ? AND m.period = ? AND NOT m.meets_threshold
-        ORDER BY {order}, m.unit_code LIMIT ? OFFSET ?""", [signal, month, PAGE_SIZE, (page - 1) * PAGE_SIZE])
-    return total, found
+        ORDER BY {order}, m.unit_code LIMIT ? OFFSET ?""", [signal, month, paging.size, paging.offset])
+    return paging, found

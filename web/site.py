@@ -128,4 +128,6 @@ def safe_next(target: str | None) -> str:
 
 
 def client_key(request: Request) -> str:
+    """The login lock's key of the client: the connection's address, or the one X-Forwarded-For names when the
+    connection comes from a proxy named by `cchc web --forwarded-allow-ips` (uvicorn rewrites it then)."""
     return f"ip:{request.client.host if request.client else '?'}"

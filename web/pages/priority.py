@@ -9,16 +9,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from models.directory import UNIT_TYPE_VI
-from web.pages.paging import link, pages_of
+from web.paging import link
 from web.published import PublishedFile
-from web.queries import (
-    matching_units,
-    page_number,
-    priority_filters,
-    priority_page,
-    publication,
-    signal_catalog,
-)
+from web.queries import matching_units, priority_filters, priority_page, publication, signal_catalog
 from web.site import page, web_of
 
 
@@ -27,13 +20,12 @@ def read(published: PublishedFile, query) -> dict:
     unit_type = unit_type if unit_type in UNIT_TYPE_VI else None
     parent = (query.get("cap_tren") or "").strip()[:64] or None
     q = (query.get("q") or "").strip()[:100]
-    current = page_number(query.get("trang"))
     with published.cursor() as cur:
         codes = matching_units(cur, q) if q else None
-        total, found = priority_page(cur, unit_type, parent, codes, current)
+        paging, found = priority_page(cur, unit_type, parent, codes, query.get("trang"))
         params = {"loai": unit_type or "", "cap_tren": parent or "", "q": q}
         return {"pub": publication(cur), "catalog": signal_catalog(cur), "filters": priority_filters(cur),
-                "units": found, "total": total, "page": current, "pages": pages_of(total), "params": params,
+                "units": found, "paging": paging, "params": params,
                 "loai": unit_type, "cap_tren": parent, "q": q, "link": link}
 
 

@@ -9,11 +9,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from web.charts import histogram, threshold_text
-from web.pages.paging import link, pages_of
 from web.pages.unit import parse_month
+from web.paging import Paging, link
 from web.published import PublishedFile
 from web.queries import (
-    page_number,
     publication,
     signal_buckets,
     signal_catalog,
@@ -51,18 +50,16 @@ def read_one(published: PublishedFile, code: str, query) -> dict:
         months = signal_months(cur, code)
         month = parse_month(query.get("thang"))
         month = month if month in months else default_month(months, pub.as_of)
-        current = page_number(query.get("trang"))
-        context = {"pub": pub, "signal": signal, "months": months, "month": month, "page": current,
+        context = {"pub": pub, "signal": signal, "months": months, "month": month,
                    "threshold": threshold_text(signal["kind"], signal["threshold"])
                    if signal["threshold"] is not None else DAYS_REQUIRED_VI,
                    "params": {"thang": f"{month:%Y-%m}" if month else ""}, "link": link}
         if month is None:
-            return context | {"spread": None, "total": 0, "short": [], "pages": 1}
+            return context | {"spread": None, "short": [], "paging": Paging.fit(None, 0)}
         spread = signal_spread(cur, code, month)
         buckets = signal_buckets(cur, code, month, signal["kind"])
-        total, short = signal_short_page(cur, code, month, signal["kind"], current)
-        return context | {"spread": spread, "buckets": buckets, "total": total, "short": short,
-                          "pages": pages_of(total),
+        paging, short = signal_short_page(cur, code, month, signal["kind"], query.get("trang"))
+        return context | {"spread": spread, "buckets": buckets, "paging": paging, "short": short,
                           "svg": histogram(f"{signal['name_vi']} — tháng {month:%m/%Y}",
                                            [(b["label"], b["n"], b["met"]) for b in buckets])}
 

@@ -1,5 +1,7 @@
 """Đơn vị: a unit's profile, each signal's monthly trend (inline SVG), the findings behind each shortfall (paged,
-filtered by `chi_so` and `thang`), its inspections and remediation; its xlsx brief; a print version."""
+filtered by `chi_so` and `thang`), its inspections and remediation; its xlsx brief; a print version, a few A4
+pages, with the findings of the 12 months counted by signal and month, and one example of each signal (their
+full list is in the brief)."""
 
 from __future__ import annotations
 
@@ -19,13 +21,12 @@ from brief.command import brief_filename, write_brief
 from brief.remediation import read_cycle
 from brief.warehouse import Unit, report_window
 from web.charts import Point, line_chart, threshold_text
-from web.pages.paging import link, pages_of
+from web.paging import link
 from web.published import PublishedFile
 from web.queries import (
-    PAGE_SIZE,
+    findings_examples,
     findings_page,
     findings_summary,
-    page_number,
     publication,
     signal_catalog,
     unit_monthly,
@@ -34,7 +35,9 @@ from web.queries import (
 from web.site import page, secured, web_of
 
 TREND_MONTHS = 12
-PRINT_FINDINGS = 200
+BRIEF_MAX_FINDINGS = 10_000
+"""The downloaded brief lists at most this many findings (the newest; its counts are of all): openpyxl writes
+about 10,000 rows a second, and a department's year can hold 270,000. `cchc brief` lists them all."""
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,7 +80,13 @@ def trends(catalog: dict[str, dict], monthly: list[dict], months: list[date]) ->
     return out
 
 
-def read(published: PublishedFile, code: str, query, printing: bool = False) -> dict | None:
+def in_catalog_order(codes, catalog: dict[str, dict]) -> list[str]:
+    """Signal codes in the catalog's order (codes the catalog lacks last, by code)."""
+    order = {code: i for i, code in enumerate(catalog)}
+    return sorted(set(codes), key=lambda c: (order.get(c, len(order)), c))
+
+
+def read(published: PublishedFile, code: str, query, printing: bool = False) -> dict:
     with published.cursor() as cur:
         pub = publication(cur)
         profile = unit_profile(cur, code)
@@ -87,26 +96,39 @@ def read(published: PublishedFile, code: str, query, printing: bool = False) -> 
         window = report_window(cur, pub.as_of or date.today(), TREND_MONTHS)
         monthly = unit_monthly(cur, code, window.first, window.last)
         summary = findings_summary(cur, code)
-        signal = query.get("chi_so") or None
-        signal = signal if signal in catalog else None
-        month = parse_month(query.get("thang"))
-        current = 1 if printing else page_number(query.get("trang"))
-        limit = PRINT_FINDINGS if printing else PAGE_SIZE
-        total, findings = findings_page(cur, code, signal, month, limit, (current - 1) * limit)
         text, in_force = validity(profile, pub.as_of)
-        return {"pub": pub, "unit": profile, "validity": text, "in_force": in_force, "catalog": catalog,
-                "window": window, "charts": trends(catalog, monthly, window.months),
-                "summary": summary, "summary_signals": sorted({r["signal_code"] for r in summary},
-                                                              key=lambda c: (c not in catalog, list(catalog).index(c)
-                                                                             if c in catalog else 0, c)),
-                "summary_months": sorted({r["period"] for r in summary}, reverse=True),
-                "findings_total_all": sum(r["n"] for r in summary),
-                "findings_by_signal": {c: sum(r["n"] for r in summary if r["signal_code"] == c)
-                                       for c in {r["signal_code"] for r in summary}},
-                "findings": findings, "total": total, "page": current, "pages": pages_of(total, limit),
-                "chi_so": signal, "thang": month, "printing": printing, "print_limit": PRINT_FINDINGS,
-                "params": {"chi_so": signal or "", "thang": f"{month:%Y-%m}" if month else ""}, "link": link,
-                "cycle": read_cycle(cur, code)}
+        context = {"pub": pub, "unit": profile, "validity": text, "in_force": in_force, "catalog": catalog,
+                   "window": window, "charts": trends(catalog, monthly, window.months), "printing": printing,
+                   "findings_total_all": sum(r["n"] for r in summary), "link": link, "cycle": read_cycle(cur, code)}
+        if printing:
+            return context | printed_findings(cur, code, catalog, summary, window)
+        return context | listed_findings(cur, code, catalog, summary, query)
+
+
+def listed_findings(cur, code: str, catalog: dict[str, dict], summary: list[dict], query) -> dict:
+    """The unit page's findings: a page of them, filtered by signal (`chi_so`) and month (`thang`)."""
+    signal = query.get("chi_so") or None
+    signal = signal if signal in catalog else None
+    month = parse_month(query.get("thang"))
+    paging, findings = findings_page(cur, code, signal, month, query.get("trang"))
+    return {"summary_signals": in_catalog_order((r["signal_code"] for r in summary), catalog),
+            "summary_months": sorted({r["period"] for r in summary}, reverse=True),
+            "findings_by_signal": {c: sum(r["n"] for r in summary if r["signal_code"] == c)
+                                   for c in {r["signal_code"] for r in summary}},
+            "findings": findings, "paging": paging, "chi_so": signal, "thang": month,
+            "params": {"chi_so": signal or "", "thang": f"{month:%Y-%m}" if month else ""}}
+
+
+def printed_findings(cur, code: str, catalog: dict[str, dict], summary: list[dict], window) -> dict:
+    """The print view's findings: the window's counted by signal and month, and the newest of each signal."""
+    counts = {(r["signal_code"], r["period"]): r["n"] for r in summary if window.first <= r["period"] <= window.last}
+    signals = in_catalog_order((s for s, _ in counts), catalog)
+    by_signal = [{"code": s, "months": [counts.get((s, m), 0) for m in window.months],
+                  "total": sum(n for (c, _), n in counts.items() if c == s)} for s in signals]
+    return {"by_signal": by_signal, "month_totals": [sum(counts.get((s, m), 0) for s in signals)
+                                                     for m in window.months],
+            "window_total": sum(counts.values()), "brief_max_findings": BRIEF_MAX_FINDINGS,
+            "examples": findings_examples(cur, code, window.first, window.last)}
 
 
 async def _render(request: Request, printing: bool) -> Response:
@@ -126,11 +148,6 @@ async def unit_page(request: Request) -> Response:
 @page
 async def unit_print(request: Request) -> Response:
     return await _render(request, printing=True)
-
-
-BRIEF_MAX_FINDINGS = 10_000
-"""The downloaded brief lists at most this many findings (the newest; its counts are of all): openpyxl writes
-about 10,000 rows a second, and a department's year can hold 270,000. `cchc brief` lists them all."""
 
 
 def write(published: PublishedFile, code: str) -> tuple[Path, str] | dict:
