@@ -51,6 +51,8 @@ CHECKS = (
     _unique("findings", "signal_code", "source_record_id"),
     _unique("unit_signals_pooled", "unit_code", "signal_code"),
     _unique("inspection_priority", "unit_code"),
+    _unique("priority_signals", "unit_code", "signal_code"),
+    _unique("priority_history", "as_of_month", "unit_code"),
     _unique("unresolved_units", "system", "source_value"),
     _unique("source_health", "system"),
     _unique("inspections", "inspection_id"),
@@ -60,6 +62,8 @@ CHECKS = (
     _in_directory("unit_signals_monthly"),
     _in_directory("findings"),
     _in_directory("inspection_priority"),
+    _in_directory("priority_signals"),
+    _in_directory("priority_history"),
     _in_directory("inspections"),
     MartCheck("remediation", "one_row_per_recommendation_with_a_signal",
               "marts.remediation holds exactly the recommendations that name a signal.",
@@ -88,6 +92,16 @@ CHECKS = (
     MartCheck("inspection_priority", "ranks_1_to_n", "Ranks run 1..n without gaps or ties.",
               "SELECT rank, expected FROM (SELECT rank, row_number() OVER (ORDER BY rank) AS expected "
               "FROM marts.inspection_priority) WHERE rank <> expected"),
+    MartCheck("priority_history", "ranks_1_to_n_each_month", "At each month-end, ranks run 1..n without gaps "
+              "or ties.", "SELECT as_of_month, rank, expected FROM (SELECT as_of_month, rank, row_number() OVER "
+              "(PARTITION BY as_of_month ORDER BY rank) AS expected FROM marts.priority_history) WHERE rank <> expected"),
+    MartCheck("priority_signals", "contributions_add_up_to_the_score",
+              "Each unit's signals are those its score counts, and their contributions add up to the score "
+              "(rounded to 2 decimals).",
+              "SELECT p.unit_code, p.risk_score, p.signals_evaluated, s.signals, s.total FROM marts.inspection_priority p "
+              "FULL JOIN (SELECT unit_code, count(*) AS signals, sum(contribution) AS total FROM marts.priority_signals "
+              "GROUP BY unit_code) s USING (unit_code) WHERE p.signals_evaluated IS DISTINCT FROM s.signals "
+              "OR abs(p.risk_score - s.total) > 0.005 + 1e-9"),
 )
 
 

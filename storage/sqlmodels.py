@@ -43,6 +43,12 @@ MACROS = (
     "WHEN 'count' THEN 'bình quân ' || replace(printf('%.1f', value), '.', ',') || ' trường hợp mỗi tháng (' "
     "|| numerator || ' trong ' || months || ' tháng)' "
     "ELSE months_met || '/' || months || ' tháng đạt' END",
+    # The upper end of the 95 % Wilson score interval of x successes in n cases (spec: inspection_priority):
+    # (p + z²/2n + z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n) with p = x/n and z = 1.96, in doubles
+    "CREATE OR REPLACE MACRO wilson_upper_p(p, n, z) AS "
+    "(p + z * z / (2 * n) + z * sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)",
+    "CREATE OR REPLACE MACRO wilson_upper(x, n) AS wilson_upper_p(CAST(x AS DOUBLE) / n, CAST(n AS DOUBLE), "
+    "CAST(1.96 AS DOUBLE))",
     # The pooling window of marts.unit_signals_pooled (spec: the twelve months ending with the as-of month).
     # `cchc brief` redefines both as temporary macros to pool another window with the same model.
     "CREATE OR REPLACE MACRO pool_last_month() AS month_of(as_of())",

@@ -19,7 +19,10 @@ Head-of-agency reception (days): Sở Nội vụ's head received on 10/06, 03/07
   Đình ward (4, from 01/07) July 0.
 
 inspection_priority: units in force on D with a ratio signal: Sở Nội vụ only (the district is dissolved,
-the City PC has only days). risk = 100 × (0.368421… + 0.649122…) / 2 = 50.877… → 50.88, rank 1.
+the City PC has only days). Each shortfall is weighed by its evidence (the upper end u of the 95 % Wilson
+interval, z = 1.96): 3/5 → u = (0.6 + 0.38416 + 1.96·√0.086416) / 1.76832 = 0.882381 → (0.95 − u)/0.95 =
+0.071178; 1/3 → u = (0.333333 + 0.640267 + 1.96·√0.180785) / 2.280533 = 0.792346 → 0.165951.
+risk = 100 × (0.071178 + 0.165951) / 2 = 11.856… → 11.86, rank 1 (the raw shortfalls would give 50.88).
 """
 
 from __future__ import annotations
@@ -130,7 +133,7 @@ def test_pooled_rows_worked_out_by_hand(con):
 
 def test_inspection_priority_is_built_on_the_pooled_shortfalls(con):
     assert rows(con, "SELECT * FROM marts.inspection_priority") == [
-        {"unit_code": NV, "unit_name": "Sở Nội vụ", "unit_type": "SO", "risk_score": 50.88, "rank": 1,
+        {"unit_code": NV, "unit_name": "Sở Nội vụ", "unit_type": "SO", "risk_score": 11.86, "rank": 1,
          "signals_evaluated": 2, "top_reasons": ["QLVB_DEN_DUNG_HAN", "QLVB_DI_KY_SO"]}]
 
 

@@ -41,7 +41,9 @@ def test_blocking_checks_guard_the_marts():
     assert ("marts/unit_signals_monthly", "ratios_within_0_1") in checks
     assert ("marts/unit_signals_pooled", "key_unique") in checks
     assert {c for c in checks if c[0].startswith("raw/")} == {(f"raw/{s.name}", "reject_rate") for s in SYSTEMS}
-    assert len(checks) == 27  # 20 on the marts, a reject rate on each of the 7 raw assets
+    assert ("marts/priority_signals", "contributions_add_up_to_the_score") in checks
+    assert ("marts/priority_history", "ranks_1_to_n_each_month") in checks
+    assert len(checks) == 33  # 26 on the marts, a reject rate on each of the 7 raw assets
 
 
 def test_every_raw_asset_writes_through_the_single_writer_pool():
