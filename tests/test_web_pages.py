@@ -5,12 +5,14 @@ The city is tests/test_remediation.py's (as-of date D = 15/08/2025; the priority
 with U12 a public service unit (DVSN) and U13 both under U1 (Sở Tư pháp), plus U18 "Ủy ban nhân dân phường Đống
 Đa" (UBND_XA) with outgoing documents 03/2025 0 of 60 signed and 05/2025 7 of 10 signed.
 
-Risk score = 100 × (0.95 − pooled) / 0.95 (each unit has one ratio signal in the window):
-  U13 incoming on time 0/4 → 100;  U14 0/8 → 100 (tie: by code, U13 first);  U18 7/70 = 0.1 → 89.47;
-  U12 1/7 → 84.96;  U11 30/50 = 0.6 → 36.84;  U5 15/20, U7 3/4, U17 3/4 = 0.75 → 21.05 (by code);
-  U6 4/5 → 15.79;  U1 09/2024 3/5 + 02/2025 2/5 + 05 10/10 + 06 9/10 + 08 1/1 = 25/31 → 15.11;
-  U3 27/33 → 13.88;  U2 33/40 → 13.16;  U4 26/30 → 8.77;  U8, U9, U10 → 0. 16 units ranked (U15 has no
-  ratio signal, U16 was dissolved).
+Risk score = 100 × (0.95 − u) / 0.95, u the upper end of the pooled rate's 95 % Wilson interval (each unit has
+one ratio signal in the window; u = (p + z²/2n + z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n), z = 1.96):
+  U18 7/70 = 0.1, u = 0.1923 → 79.75;  U14 incoming on time 0/8, u = 0.3244 → 65.85;  U13 0/4, u = 0.4899 →
+  48.43;  U12 1/7, u = 0.5131 → 45.99;  U11 30/50, u = 0.7239 → 23.80;  U5 15/20, u = 0.8881 → 6.51;
+  U1 09/2024 3/5 + 02/2025 2/5 + 05 10/10 + 06 9/10 + 08 1/1 = 25/31, u = 0.9081 → 4.41;  U2 33/40, u = 0.9125
+  → 3.94;  U3 27/33, u = 0.9139 → 3.80;  U4 26/30, u = 0.9469 → 0.33;  U7 and U17 3/4 (u = 0.9544) and U6 4/5
+  (u = 0.9638): below 95 % but not surely so → 0, as U8, U9, U10 (by code: U6, U7, U8, U9, U10, U17). 16 units
+  ranked (U15 has no ratio signal, U16 was dissolved).
 U18's findings: 60 in 03/2025 and 3 in 05/2025 (QLVB_DI_KY_SO), 63 in all: page 1 has 50, page 2 has 13.
 Its trend window is 09/2024 … 08/2025 (the file's latest month is 08/2025, the month of D): the signing chart has
 two points (03 and 05/2025), the threshold 95 % at y = TOP + PLOT_H × 0.05; the head-of-unit reception chart
@@ -143,13 +145,13 @@ def section(html: str, ident: str) -> str:
 
 def test_priority_ranks_the_units_by_risk(site):
     html = get(site, "/uu-tien")
-    assert ranked_codes(html) == [U[13], U[14], U[18], U[12], U[11], U[5], U[7], U[17], U[6], U[1], U[3], U[2],
-                                  U[4], U[8], U[9], U[10]]
+    assert ranked_codes(html) == [U[18], U[14], U[13], U[12], U[11], U[5], U[1], U[2], U[3], U[4], U[6], U[7],
+                                  U[8], U[9], U[10], U[17]]
     assert "<strong>16</strong> đơn vị" in html
     row = html.split(f'href="/don-vi/{U[18]}"', 1)[1].split("</tr>", 1)[0]
-    assert "89,47" in row and "Ủy ban nhân dân phường Đống Đa" in row
+    assert "79,75" in row and "Ủy ban nhân dân phường Đống Đa" in row
     assert "Tỷ lệ văn bản đi được ký số" in row and "QLVB_DI_KY_SO" not in row  # the reason in words
-    assert "84,96" in html.split(f'href="/don-vi/{U[12]}"', 1)[1].split("</tr>", 1)[0]
+    assert "45,99" in html.split(f'href="/don-vi/{U[12]}"', 1)[1].split("</tr>", 1)[0]
     assert "Mọi chỉ số tỷ lệ đạt ngưỡng" in html.split(f'href="/don-vi/{U[8]}"', 1)[1].split("</tr>", 1)[0]
 
 
@@ -186,7 +188,7 @@ def test_unit_profile_and_validity(site):
     html = get(site, f"/don-vi/{U[18]}")
     assert "<h1>Ủy ban nhân dân phường Đống Đa</h1>" in html
     assert "UBND cấp xã" in html and "Hoạt động từ 01/08/2008, đang hoạt động" in html
-    assert "Hạng <strong>3</strong>/16" in html and "89,47" in html
+    assert "Hạng <strong>1</strong>/16" in html and "79,75" in html
     assert f'href="/don-vi/{U[18]}/bao-cao.xlsx"' in html and f'href="/don-vi/{U[18]}/in"' in html
     child = get(site, f"/don-vi/{U[12]}")
     assert f'<a href="/don-vi/{U[1]}">Sở Tư pháp</a>' in child and "Đơn vị sự nghiệp" in child
