@@ -331,3 +331,45 @@ def test_a_default_remediation_deadline_on_a_day_off_moves_to_the_next_working_d
         "Đã khắc phục: sau hạn khắc phục 05/05/2025 (không ghi hạn: 90 ngày sau ngày 30/01/2025 là 30/04/2025, ngày "
         "nghỉ: Ngày Chiến thắng, nên hạn là ngày làm việc tiếp theo), các tháng 06/2025–07/2025 100,0% (10/10), đạt "
         "ngưỡng 95%; 12 tháng trước kiểm tra từ tháng 01/2024 đến tháng 12/2024: không có số liệu để so sánh.")
+
+
+# --------------------------------------------------------------------------- a bad file stops the refresh
+
+
+def test_a_bad_calendar_file_stops_the_refresh_before_anything_is_written(tmp_path, monkeypatch):
+    import io
+
+    from pipelines.run import refresh
+
+    bad = calendar_file(tmp_path, "date,kind,note\n2027-02-30,nghi,\n2027-03-01,lam_bu,\n")
+    warehouse = tmp_path / "warehouse" / "cchc.duckdb"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CCHC_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("CCHC_CALENDAR_FILE", str(bad))
+    out, err = io.StringIO(), io.StringIO()
+    assert refresh(out=out, err=err) == 2
+    assert err.getvalue().splitlines() == [
+        f"cchc refresh: configuration CCHC_CALENDAR_FILE: {bad} row 2: «2027-02-30» is an impossible date",
+        f"cchc refresh: configuration CCHC_CALENDAR_FILE: {bad} row 3: 2027-03-01 is a Monday: lam_bu is for a "
+        "working Saturday",
+        f"cchc refresh: configuration CCHC_CALENDAR_FILE: 2 problems in {bad}, nothing was read or written: correct "
+        "the file (CSV with the header date,kind,note; kind nghi = a weekday off, lam_bu = a working Saturday) and "
+        "run again"]
+    assert out.getvalue() == "" and not warehouse.parent.exists()
+
+
+def test_a_run_started_elsewhere_fails_at_its_resources_with_a_bad_file(tmp_path, monkeypatch):
+    # a run from the UI or the schedule: the resource every step uses refuses the file before any step runs
+    import dagster as dg
+
+    from pipelines.resources import CitySources
+
+    bad = calendar_file(tmp_path, "date,kind,note\n2027-03-06,nghi,x\n")
+    monkeypatch.setenv("CCHC_WAREHOUSE", str(tmp_path / "warehouse" / "cchc.duckdb"))
+    monkeypatch.setenv("CCHC_CALENDAR_FILE", str(bad))
+    city = CitySources(dotenv_path=str(tmp_path / ".env"))
+    with pytest.raises(CalendarFileError) as caught:
+        city.setup_for_execution(dg.build_init_resource_context())
+    assert caught.value.problems == ("row 2: 2027-03-06 is a Saturday: nghi is for a weekday off (Saturdays and "
+                                     "Sundays are days off unless a lam_bu row makes a Saturday a working day)",)
+    assert not (tmp_path / "warehouse" / "cchc-state.duckdb").exists()
