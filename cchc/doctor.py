@@ -259,7 +259,7 @@ def check_everything(settings: Settings, report: Report, limits: Limits, configu
                      today: date | None = None) -> None:
     """Every check but the configuration's own: they run side by side, lines print in a fixed order."""
     report.emit([configuration_line(settings, configured)])
-    report.emit(check_calendar(settings, today or datetime.now(ICT).date()))
+    emit_calendar(report, settings, today or datetime.now(ICT).date())
     gateway = [s for s in SYSTEMS if isinstance(s.access, GatewayEndpoint)]
     databases = [_Job(_what(s), limits.database, partial(check_database, s, settings, limits), DATABASE_TODO)
                  for s in SYSTEMS if isinstance(s.access, Database)]
@@ -318,23 +318,34 @@ def configuration_line(settings: Settings, configured: bool) -> Line:
 # --- the working-day calendar -----------------------------------------------------------------
 
 CALENDAR_FIX = ("Correct the file (CSV with the header date,kind,note; kind nghi = a weekday off, lam_bu = a "
-                "working Saturday): a refresh refuses it whole")
+                "working Saturday)")
 
 
-def check_calendar(settings: Settings, today: date) -> list[Line]:
+def emit_calendar(report: Report, settings: Settings, today: date) -> None:
+    """The calendar's line, and under a ✗ one line per bad row of the file (one check, however many rows)."""
+    line, problems = check_calendar(settings, today)
+    report.emit([line])
+    for problem in problems:
+        report.say(f"    {problem}")
+
+
+def check_calendar(settings: Settings, today: date) -> tuple[Line, list[str]]:
     """The years whose announced days off and working Saturdays are known (the built-in table, the operator's
-    file); a warning when this year's are not, or, from 1 December, next year's. A bad file: one ✗ per row."""
+    file); a warning when this year's are not, or, from 1 December, next year's. A bad file: a ✗, and its
+    problems, one per bad row."""
     try:
         calendar = load_calendar(settings.calendar_file)
     except CalendarFileError as exc:
-        return [Line("fail", "calendar", f"{exc.path} {problem}", CALENDAR_FIX if n == len(exc.problems) else "")
-                for n, problem in enumerate(exc.problems, start=1)]
+        count = len(exc.problems)
+        return Line("fail", "calendar", f"{exc.path}: {count} problem{'s' if count != 1 else ''}, each below; a "
+                                        "refresh refuses the file whole", CALENDAR_FIX), list(exc.problems)
     file_years = sorted({d.day.year for d in calendar.file_days})
     parts = [f"announced days of {_years(list(ANNOUNCED_YEARS))} built in"]
     if settings.calendar_file is None:
         parts.append(f"{CALENDAR_VARIABLE} not set")
     else:
-        parts.append(f"{settings.calendar_file}: {len(calendar.file_days)} day{'s' if len(calendar.file_days) != 1 else ''}"
+        days = len(calendar.file_days)
+        parts.append(f"{settings.calendar_file}: {days} day{'s' if days != 1 else ''}"
                      + (f" for {_years(file_years)}" if file_years else ""))
     parts.append(f"other years by the rules (holidays {holidays.__version__}, lunar holidays included)")
     detail = "; ".join(parts)
@@ -342,12 +353,13 @@ def check_calendar(settings: Settings, today: date) -> list[Line]:
     missing = [year for year in (today.year, today.year + 1 if today.month == 12 else None)
                if year is not None and year not in announced]
     if not missing:
-        return [Line("ok", "calendar", detail)]
-    where = f"add them to {settings.calendar_file}" if settings.calendar_file else         f"write them to a CSV file (date,kind,note) and set {CALENDAR_VARIABLE} to it"
+        return Line("ok", "calendar", detail), []
+    where = f"add them to {settings.calendar_file}" if settings.calendar_file else \
+        f"write them to a CSV file (date,kind,note) and set {CALENDAR_VARIABLE} to it"
     said = " and ".join(str(year) for year in missing)
-    return [Line("warn", "calendar", f"{detail}; {said}'s announced days are not in the calendar yet, so deadlines "
-                                     f"in {said} are counted by the rules alone",
-                 f"When the Government announces {said}'s days off and working Saturdays, {where}")]
+    return Line("warn", "calendar", f"{detail}; {said}'s announced days are not in the calendar yet, so deadlines "
+                                    f"in {said} are counted by the rules alone",
+                f"When the Government announces {said}'s days off and working Saturdays, {where}"), []
 
 
 def _years(years: list[int]) -> str:

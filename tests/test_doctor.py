@@ -29,6 +29,7 @@ from cchc.doctor import (
     check_published,
     check_state,
     check_warehouse_folder,
+    emit_calendar,
     failed,
     run_doctor,
 )
@@ -270,38 +271,42 @@ def test_a_dagster_home_without_its_config_is_a_cross(place, monkeypatch):
 
 def test_the_calendar_line_names_the_announced_years(place, tmp_path):
     settings = _settings(place)
-    (ok,) = check_calendar(settings, date(2026, 11, 30))  # 2026 is in the built-in table; not December yet
+    ok, _ = check_calendar(settings, date(2026, 11, 30))  # 2026 is in the built-in table; not December yet
     assert ok == Line("ok", "calendar", "announced days of 2023–2026 built in; CCHC_CALENDAR_FILE not set; other "
                                         f"years by the rules (holidays {holidays.__version__}, lunar holidays included)")
     announced = tmp_path / "lich-2027.csv"
     announced.write_text("date,kind,note\n2027-02-03,nghi,Nghỉ hoán đổi\n2027-02-20,lam_bu,Làm bù\n", encoding="utf-8")
-    (ok,) = check_calendar(_settings(place, CCHC_CALENDAR_FILE=str(announced)), date(2026, 12, 1))
+    ok, _ = check_calendar(_settings(place, CCHC_CALENDAR_FILE=str(announced)), date(2026, 12, 1))
     assert ok.status == "ok" and f"{announced}: 2 days for 2027;" in ok.detail
 
 
 def test_from_1_december_next_years_missing_announcement_is_a_warning(place, tmp_path):
     settings = _settings(place)
-    (warn,) = check_calendar(settings, date(2026, 12, 1))
+    warn, _ = check_calendar(settings, date(2026, 12, 1))
     assert warn.status == "warn" and warn.detail.endswith(
         "; 2027's announced days are not in the calendar yet, so deadlines in 2027 are counted by the rules alone")
     assert warn.todo == ("When the Government announces 2027's days off and working Saturdays, write them to a CSV "
                          "file (date,kind,note) and set CCHC_CALENDAR_FILE to it")
-    (warn,) = check_calendar(settings, date(2027, 3, 1))  # and all the year it is missing
+    warn, _ = check_calendar(settings, date(2027, 3, 1))  # and all the year it is missing
     assert warn.status == "warn" and "2027's announced days are not in the calendar yet" in warn.detail
     only_2027 = tmp_path / "lich.csv"
     only_2027.write_text("date,kind,note\n2027-02-03,nghi,x\n", encoding="utf-8")
-    (warn,) = check_calendar(_settings(place, CCHC_CALENDAR_FILE=str(only_2027)), date(2027, 12, 2))
+    warn, _ = check_calendar(_settings(place, CCHC_CALENDAR_FILE=str(only_2027)), date(2027, 12, 2))
     assert warn.todo == f"When the Government announces 2028's days off and working Saturdays, add them to {only_2027}"
 
 
-def test_a_bad_calendar_file_is_a_cross_per_row(place, tmp_path):
+def test_a_bad_calendar_file_is_a_cross_with_a_line_per_row(place, tmp_path):
     bad = tmp_path / "lich.csv"
     bad.write_text("date,kind,note\n2027-02-30,nghi,\n2027-03-01,lam_bu,\n", encoding="utf-8")
-    lines = check_calendar(_settings(place, CCHC_CALENDAR_FILE=str(bad)), date(2026, 12, 8))
-    assert [(x.status, x.detail) for x in lines] == [
-        ("fail", f"{bad} row 2: «2027-02-30» is an impossible date"),
-        ("fail", f"{bad} row 3: 2027-03-01 is a Monday: lam_bu is for a working Saturday")]
-    assert lines[-1].todo.startswith("Correct the file (CSV with the header date,kind,note;")
+    out = io.StringIO()
+    report = Report(out)
+    emit_calendar(report, _settings(place, CCHC_CALENDAR_FILE=str(bad)), date(2026, 12, 8))
+    assert out.getvalue().splitlines() == [
+        f"✗ {'calendar':<{report.width}}  {bad}: 2 problems, each below; a refresh refuses the file whole → Correct "
+        "the file (CSV with the header date,kind,note; kind nghi = a weekday off, lam_bu = a working Saturday)",
+        "    row 2: «2027-02-30» is an impossible date",
+        "    row 3: 2027-03-01 is a Monday: lam_bu is for a working Saturday"]
+    assert report.counts["fail"] == 1  # one check failed, however many rows
 
 
 def test_failures_read_as_one_line_with_what_to_do():
