@@ -262,9 +262,6 @@ class WorkingCalendar:
         file = self._file
         return [self._day(first + timedelta(n), file) for n in range((last - first).days + 1)]
 
-    def is_working_day(self, day: date) -> bool:
-        return self.day(day).working
-
     def announced_years(self) -> dict[int, str]:
         """Each year with announced days, and where they come from (the built-in table, the file, or both)."""
         years = {year: ANNOUNCEMENT for year in ANNOUNCED_YEARS}

@@ -373,3 +373,10 @@ def test_a_run_started_elsewhere_fails_at_its_resources_with_a_bad_file(tmp_path
     assert caught.value.problems == ("row 2: 2027-03-06 is a Saturday: nghi is for a weekday off (Saturdays and "
                                      "Sundays are days off unless a lam_bu row makes a Saturday a working day)",)
     assert not (tmp_path / "warehouse" / "cchc-state.duckdb").exists()
+
+
+def test_the_sql_calendar_covers_every_year_a_source_date_may_hold():
+    from core.workdays import FIRST_YEAR, LAST_YEAR
+    from models.parsers import MAX_YEAR, MIN_YEAR
+
+    assert (FIRST_YEAR, LAST_YEAR) == (MIN_YEAR, MAX_YEAR)
