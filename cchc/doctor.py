@@ -7,6 +7,7 @@ What it checks, all derived from the declarations (`sources.SYSTEMS`), never nam
 3. every gateway endpoint answers its first page (small page, the last days), with the total it promises;
 4. every source database opens read-only, with each declared table and the columns its model reads;
 5. the warehouse folder is writable and has room; the published file and the state file, if any;
+   the working-day calendar: which years are announced, and whether next year's are, from 1 December;
 6. the Dagster instance (`DAGSTER_HOME` or the project's `dagster_home/`) loads, with its runs.
 
 With no source configured it starts the built-in simulated city (a short one: the last two weeks) and
@@ -30,11 +31,12 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 import duckdb
+import holidays
 from sqlalchemy import func, inspect, select, table, text
 from sqlalchemy.engine import Connection, make_url
 
@@ -47,6 +49,8 @@ from core import clock
 from core.errors import AuthError, ConfigError, PipelineError, SourceError
 from core.settings import Settings, database_display, gateway_display
 from core.timezone import ICT
+from core.workdays import ANNOUNCED_YEARS, CalendarFileError, load_calendar
+from core.workdays import VARIABLE as CALENDAR_VARIABLE
 from models import validate_record
 from pipelines.instance import PROJECT
 from sources import SYSTEMS, Database, GatewayEndpoint, System, Workbooks
@@ -191,8 +195,9 @@ def _secrets(settings: Settings | None) -> list[str]:
     return found
 
 
-def run_doctor(out=None, limits: Limits | None = None) -> int:
-    """The `cchc doctor` command: 0 when every check passed (warnings allowed), 1 when one failed."""
+def run_doctor(out=None, limits: Limits | None = None, today: date | None = None) -> int:
+    """The `cchc doctor` command: 0 when every check passed (warnings allowed), 1 when one failed. `today`
+    (local; None: the clock's) is the date the calendar check judges by."""
     out = out or sys.stdout
     logging.getLogger("cchc").addHandler(logging.NullHandler())  # each check's line says it; no stray log lines
     limits = limits or Limits()
@@ -204,7 +209,7 @@ def run_doctor(out=None, limits: Limits | None = None) -> int:
         report.say("cchc doctor: the configuration does not load; only the Dagster instance can be checked.")
         report.emit([failed("configuration", exc)])
         report.emit([Line("skip", what, "not checked: the configuration must load first")
-                     for what in ["gateway token", *(_what(s) for s in SYSTEMS), "warehouse folder",
+                     for what in ["calendar", "gateway token", *(_what(s) for s in SYSTEMS), "warehouse folder",
                                   "published file", "pipeline state", "source identity"]])
         report.emit(_Job("dagster instance", limits.dagster, check_dagster, DAGSTER_TODO).lines())
         return _close(report, began)
@@ -212,12 +217,12 @@ def run_doctor(out=None, limits: Limits | None = None) -> int:
         report.add_secrets(_secrets(settings))
         report.say(f"cchc doctor: checking the configured sources (gateway {gateway_display(settings.lgsp_url)}, "
                    f"database {database_display(settings.donthu_db_url.reveal())}).")
-        check_everything(settings, report, limits, configured=True)
+        check_everything(settings, report, limits, configured=True, today=today)
         return _close(report, began)
-    return _doctor_demo(settings, report, limits, began)
+    return _doctor_demo(settings, report, limits, began, today)
 
 
-def _doctor_demo(settings: Settings, report: Report, limits: Limits, began: float) -> int:
+def _doctor_demo(settings: Settings, report: Report, limits: Limits, began: float, today: date | None) -> int:
     from cchc.demo import demo_label, environment, simulated_city
 
     yesterday = clock.today() - timedelta(days=1)
@@ -233,7 +238,7 @@ def _doctor_demo(settings: Settings, report: Report, limits: Limits, began: floa
         stack.enter_context(environment(city.env))
         demo = Settings.from_env()
         report.add_secrets(_secrets(demo))
-        check_everything(demo, report, limits, configured=False)
+        check_everything(demo, report, limits, configured=False, today=today)
     return _close(report, began)
 
 
@@ -251,9 +256,11 @@ def _close(report: Report, began: float) -> int:
     return 0
 
 
-def check_everything(settings: Settings, report: Report, limits: Limits, configured: bool) -> None:
+def check_everything(settings: Settings, report: Report, limits: Limits, configured: bool,
+                     today: date | None = None) -> None:
     """Every check but the configuration's own: they run side by side, lines print in a fixed order."""
     report.emit([configuration_line(settings, configured)])
+    emit_calendar(report, settings, today or datetime.now(ICT).date())
     gateway = [s for s in SYSTEMS if isinstance(s.access, GatewayEndpoint)]
     databases = [_Job(_what(s), limits.database, partial(check_database, s, settings, limits), DATABASE_TODO)
                  for s in SYSTEMS if isinstance(s.access, Database)]
@@ -307,6 +314,64 @@ def configuration_line(settings: Settings, configured: bool) -> Line:
         return Line("ok", "configuration", f"all four source variables are set; {where}")
     return Line("ok", "configuration", f"no source variable is set: the simulated city ({settings.simulated_city}) "
                                        f"stands in for all four; {where}")
+
+
+# --- the working-day calendar -----------------------------------------------------------------
+
+CALENDAR_FIX = ("Correct the file (CSV with the header date,kind,note; kind nghi = a weekday off, lam_bu = a "
+                "working Saturday)")
+
+
+def emit_calendar(report: Report, settings: Settings, today: date) -> None:
+    """The calendar's line, and under a ✗ one line per bad row of the file (one check, however many rows)."""
+    line, problems = check_calendar(settings, today)
+    report.emit([line])
+    for problem in problems:
+        report.say(f"    {problem}")
+
+
+def check_calendar(settings: Settings, today: date) -> tuple[Line, list[str]]:
+    """The years whose announced days off and working Saturdays are known (the built-in table, the operator's
+    file); a warning when this year's are not, or, from 1 December, next year's. A bad file: a ✗, and its
+    problems, one per bad row."""
+    try:
+        calendar = load_calendar(settings.calendar_file)
+    except CalendarFileError as exc:
+        count = len(exc.problems)
+        return Line("fail", "calendar", f"{exc.path}: {count} problem{'s' if count != 1 else ''}, each below; a "
+                                        "refresh refuses the file whole", CALENDAR_FIX), list(exc.problems)
+    file_years = sorted({d.day.year for d in calendar.file_days})
+    parts = [f"announced days of {_years(list(ANNOUNCED_YEARS))} built in"]
+    if settings.calendar_file is None:
+        parts.append(f"{CALENDAR_VARIABLE} not set")
+    else:
+        days = len(calendar.file_days)
+        parts.append(f"{settings.calendar_file}: {days} day{'s' if days != 1 else ''}"
+                     + (f" for {_years(file_years)}" if file_years else ""))
+    parts.append(f"other years by the rules (holidays {holidays.__version__}, lunar holidays included)")
+    detail = "; ".join(parts)
+    announced = calendar.announced_years()
+    missing = [year for year in (today.year, today.year + 1 if today.month == 12 else None)
+               if year is not None and year not in announced]
+    if not missing:
+        return Line("ok", "calendar", detail), []
+    where = f"add them to {settings.calendar_file}" if settings.calendar_file else \
+        f"write them to a CSV file (date,kind,note) and set {CALENDAR_VARIABLE} to it"
+    said = " and ".join(str(year) for year in missing)
+    return Line("warn", "calendar", f"{detail}; {said}'s announced days are not in the calendar yet, so deadlines "
+                                    f"in {said} are counted by the rules alone",
+                f"When the Government announces {said}'s days off and working Saturdays, {where}"), []
+
+
+def _years(years: list[int]) -> str:
+    """2023–2026, 2028: runs of consecutive years."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 # --- 2. and 3. the gateway ---------------------------------------------------------------------

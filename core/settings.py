@@ -117,6 +117,7 @@ class Settings:
     sim_faults: str | None = None  # the demo city's fault rates, in the simulator's --faults syntax
     alert: AlertSettings | None = None  # the e-mail about a failed refresh (None: no e-mail)
     inspections_dir: Path | None = None  # the inspection register's workbooks (None: no register)
+    calendar_file: Path | None = None  # the announced days off and working Saturdays (core/workdays.py; None: built-in)
 
     @property
     def state_path(self) -> Path:
@@ -203,6 +204,7 @@ class Settings:
             sim_scale=_float(get("CCHC_SIM_SCALE"), "CCHC_SIM_SCALE", 0.0001, 2.0),
             sim_faults=get("CCHC_SIM_FAULTS"),
             inspections_dir=Path(get("CCHC_INSPECTIONS_DIR")) if get("CCHC_INSPECTIONS_DIR") else None,
+            calendar_file=Path(get("CCHC_CALENDAR_FILE")) if get("CCHC_CALENDAR_FILE") else None,
             alert=_alert_settings(get),
         )
 

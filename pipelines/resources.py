@@ -21,6 +21,7 @@ from connectors.pages import Count, Fetch, database_count, database_fetch, gatew
 from connectors.workbooks import WorkbookFolder
 from core.errors import StateLocked
 from core.settings import Settings
+from core.workdays import WorkingCalendar, load_calendar
 from ingest.register import Directory, register_fetch
 from pipelines.instance import release_dead_runs
 from sources import Database, System, Workbooks
@@ -50,11 +51,14 @@ class CitySources(dg.ConfigurableResource):
     max_retry_after: float = 60.0  # cap on a gateway's Retry-After
     wait_for_other_refresh: float = 3600.0  # seconds a run waits for another to finish, then fails
     _settings: Settings | None = PrivateAttr(default=None)
+    _calendar: WorkingCalendar | None = PrivateAttr(default=None)
     _refresh_lock: FileLock | None = PrivateAttr(default=None)
     _store: StateStore | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._settings = Settings.from_env(dotenv_path=self.dotenv_path)
+        # a bad calendar file fails every step here, before any of them writes (one line per bad row)
+        self._calendar = load_calendar(self._settings.calendar_file)
         # one run at a time, for the whole run; taken before any step claims a pool slot
         self._refresh_lock = FileLock(self._settings.warehouse.parent / ".refresh.lock")
         if not self._refresh_lock.acquire(self.wait_for_other_refresh, on_busy=lambda: context.log.info(
@@ -74,6 +78,11 @@ class CitySources(dg.ConfigurableResource):
     @property
     def settings(self) -> Settings:
         return self._settings
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The working-day calendar, with the operator's CCHC_CALENDAR_FILE (read once, when the run starts)."""
+        return self._calendar
 
     def identity(self, system: System) -> str:
         """The source a system is read from now: kept with its cursor, compared on every sync."""

@@ -13,6 +13,7 @@ import dagster as dg
 
 from core.errors import PipelineError
 from core.settings import Settings
+from core.workdays import load_calendar
 from pipelines.alerts import send_failure_alert
 from pipelines.definitions import defs
 from pipelines.failures import interrupted, run_failures
@@ -28,8 +29,10 @@ def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None 
     interrupted (Ctrl-C)."""
     try:
         settings = Settings.from_env()  # a wrong variable is one line here, not a stack of Dagster errors
+        load_calendar(settings.calendar_file)  # and a bad calendar file one line per bad row, before anything runs
     except PipelineError as exc:
-        print(f"cchc refresh: {exc}", file=err)
+        for line in str(exc).splitlines():
+            print(f"cchc refresh: {line}", file=err)
         return 2
     began = time.perf_counter()
     job = defs.resolve_job_def("reconcile" if reconcile else "refresh")

@@ -100,7 +100,7 @@ def model_asset(model: SqlModel, systems: tuple[System, ...]) -> dg.AssetsDefini
         meta = {"as_of": dg.MetadataValue.text(city.settings.as_of.isoformat())}
         began = time.perf_counter()
         with city.state() as state:
-            prepare(state.con, city.settings.as_of)
+            prepare(state.con, city.settings.as_of, city.calendar)
             rows = build_model(state.con, model)
             if rows is not None:  # a table (a view is not counted: that would compute it)
                 meta["rows"] = dg.MetadataValue.int(rows)  # read by `cchc refresh` for its summary

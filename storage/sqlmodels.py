@@ -4,6 +4,10 @@ A model is `sql/<schema>/<name>.sql` holding one SELECT; it becomes `<schema>.<n
 views; intermediate and marts: tables; a line `-- materialized: view` or `table` overrides). Any
 reference `raw.x`, `meta.x`, `staging.x`, `intermediate.x` or `marts.x` in its text is a dependency
 (`meta.x`: the sync bookkeeping, which every sync writes). Leading `--` lines are its description.
+
+Every building connection also holds the working-day calendar (`core/workdays.py`) as the temporary table
+`calendar_days`, from 1990 (the earliest year a source date may hold) to the year after the as-of date; the
+model `intermediate.int_working_days` is built from it, and the deadlines join that.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from core import clock
+from core.workdays import FIRST_YEAR, WorkingCalendar
 from models.names import name_key
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -110,8 +116,34 @@ def _catalog_sql() -> str:
     return (SQL_DIR / "marts" / "signal_catalog.sql").read_text(encoding="utf-8")
 
 
-def prepare(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
-    """Schemas, macros, the as-of date and the unit-name key for one building connection."""
+@lru_cache(maxsize=4)
+def _calendar_table(calendar: WorkingCalendar, last_year: int) -> pa.Table:
+    days = calendar.days(date(FIRST_YEAR, 1, 1), date(last_year, 12, 31))
+    return pa.table({"day": [d.day for d in days], "weekday_vi": [d.weekday_vi for d in days],
+                     "working_day": [d.working for d in days], "reason_vi": [d.reason_vi for d in days],
+                     "source": [d.source for d in days]})
+
+
+def load_calendar_days(con: duckdb.DuckDBPyConnection, calendar: WorkingCalendar, as_of: date) -> None:
+    """The temporary table `calendar_days` on this connection (once per calendar: a run's steps share it)."""
+    key = f"{hash((calendar, as_of.year + 1)):x}"
+    loaded = con.execute("SELECT getvariable('calendar_key'), "
+                         "EXISTS (SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = 'calendar_days')"
+                         ).fetchall()[0]
+    if loaded == (key, True):
+        return
+    con.register("_calendar_days", _calendar_table(calendar, as_of.year + 1))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE calendar_days AS SELECT * FROM _calendar_days")
+    finally:
+        con.unregister("_calendar_days")
+    con.execute("SET VARIABLE calendar_key = ?", [key])
+
+
+def prepare(con: duckdb.DuckDBPyConnection, as_of: date, calendar: WorkingCalendar | None = None) -> None:
+    """Schemas, macros, the as-of date, the working-day calendar (None: the built-in one, without the
+    operator's file) and the unit-name key for one building connection."""
+    load_calendar_days(con, calendar or WorkingCalendar(), as_of)
     for schema in LAYERS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
@@ -141,7 +173,8 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int | None:
     return con.execute(f"SELECT count(*) FROM {model.ref}").fetchall()[0][0]
 
 
-def build_all(con: duckdb.DuckDBPyConnection, as_of: date, models: dict[str, SqlModel] | None = None) -> dict[str, int | None]:
+def build_all(con: duckdb.DuckDBPyConnection, as_of: date, models: dict[str, SqlModel] | None = None,
+              calendar: WorkingCalendar | None = None) -> dict[str, int | None]:
     models = models or discover()
-    prepare(con, as_of)
+    prepare(con, as_of, calendar)
     return {m.ref: build_model(con, m) for m in build_order(models)}

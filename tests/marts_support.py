@@ -15,6 +15,7 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
+from core.workdays import WorkingCalendar
 from models import validate_record
 from sources import raw_tables
 from storage.schema import arrow_schema
@@ -62,13 +63,15 @@ def load_raw(con: duckdb.DuckDBPyConnection, table: str, records: list[dict]) ->
 _FILES = itertools.count()  # a new state file for each build
 
 
-def build(tmp_path, as_of: date, **tables: list[dict]) -> duckdb.DuckDBPyConnection:
-    """Load the given raw tables (and the small directory), build every model; returns an open connection."""
+def build(tmp_path, as_of: date, calendar: WorkingCalendar | None = None,
+          **tables: list[dict]) -> duckdb.DuckDBPyConnection:
+    """Load the given raw tables (and the small directory), build every model with the working-day calendar
+    (None: the built-in one); returns an open connection."""
     tables.setdefault("directory_don_vi", DIRECTORY)
     store = StateStore(tmp_path / f"marts-{next(_FILES)}.duckdb").__enter__()
     for table, records in tables.items():
         load_raw(store.con, table, records)
-    build_all(store.con, as_of)
+    build_all(store.con, as_of, calendar=calendar)
     return store.con
 
 

@@ -11,10 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import holidays
 import pytest
 
 from cchc.cli import main
@@ -22,10 +24,12 @@ from cchc.doctor import (
     Limits,
     Line,
     Report,
+    check_calendar,
     check_database,
     check_published,
     check_state,
     check_warehouse_folder,
+    emit_calendar,
     failed,
     run_doctor,
 )
@@ -78,10 +82,13 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
+TODAY = date(2026, 6, 15)  # doctor's calendar check judges by this date, never the clock's: a year announced
+
+
 def doctor(limits: Limits | None = None) -> tuple[int, str, float]:
     out = io.StringIO()
     began = time.monotonic()
-    code = run_doctor(out, limits)
+    code = run_doctor(out, limits, today=TODAY)
     return code, out.getvalue(), time.monotonic() - began
 
 
@@ -112,7 +119,8 @@ def test_a_dead_gateway_is_a_cross_on_the_token_line_within_seconds(place, monke
                  "dagster instance", REGISTER.name):
         assert line(out, what).startswith("✓ "), out
     assert "CCHC_INSPECTIONS_DIR is not set" in line(out, REGISTER.name)
-    assert out.rstrip().splitlines()[-1].startswith(f"1 of 9 checks failed, {len(GATEWAY_SYSTEMS)} not run")
+    # configuration, calendar, token, database, register, warehouse folder, published file, state, identity, dagster
+    assert out.rstrip().splitlines()[-1].startswith(f"1 of 10 checks failed, {len(GATEWAY_SYSTEMS)} not run")
     assert SECRET not in out
 
 
@@ -262,6 +270,46 @@ def test_a_dagster_home_without_its_config_is_a_cross(place, monkeypatch):
     assert not (place / "nowhere").exists()
 
 
+def test_the_calendar_line_names_the_announced_years(place, tmp_path):
+    settings = _settings(place)
+    ok, _ = check_calendar(settings, date(2026, 11, 30))  # 2026 is in the built-in table; not December yet
+    assert ok == Line("ok", "calendar", "announced days of 2023–2026 built in; CCHC_CALENDAR_FILE not set; other "
+                                        f"years by the rules (holidays {holidays.__version__}, lunar holidays included)")
+    announced = tmp_path / "lich-2027.csv"
+    announced.write_text("date,kind,note\n2027-02-03,nghi,Nghỉ hoán đổi\n2027-02-20,lam_bu,Làm bù\n", encoding="utf-8")
+    ok, _ = check_calendar(_settings(place, CCHC_CALENDAR_FILE=str(announced)), date(2026, 12, 1))
+    assert ok.status == "ok" and f"{announced}: 2 days for 2027;" in ok.detail
+
+
+def test_from_1_december_next_years_missing_announcement_is_a_warning(place, tmp_path):
+    settings = _settings(place)
+    warn, _ = check_calendar(settings, date(2026, 12, 1))
+    assert warn.status == "warn" and warn.detail.endswith(
+        "; 2027's announced days are not in the calendar yet, so deadlines in 2027 are counted by the rules alone")
+    assert warn.todo == ("When the Government announces 2027's days off and working Saturdays, write them to a CSV "
+                         "file (date,kind,note) and set CCHC_CALENDAR_FILE to it")
+    warn, _ = check_calendar(settings, date(2027, 3, 1))  # and all the year it is missing
+    assert warn.status == "warn" and "2027's announced days are not in the calendar yet" in warn.detail
+    only_2027 = tmp_path / "lich.csv"
+    only_2027.write_text("date,kind,note\n2027-02-03,nghi,x\n", encoding="utf-8")
+    warn, _ = check_calendar(_settings(place, CCHC_CALENDAR_FILE=str(only_2027)), date(2027, 12, 2))
+    assert warn.todo == f"When the Government announces 2028's days off and working Saturdays, add them to {only_2027}"
+
+
+def test_a_bad_calendar_file_is_a_cross_with_a_line_per_row(place, tmp_path):
+    bad = tmp_path / "lich.csv"
+    bad.write_text("date,kind,note\n2027-02-30,nghi,\n2027-03-01,lam_bu,\n", encoding="utf-8")
+    out = io.StringIO()
+    report = Report(out)
+    emit_calendar(report, _settings(place, CCHC_CALENDAR_FILE=str(bad)), date(2026, 12, 8))
+    assert out.getvalue().splitlines() == [
+        f"✗ {'calendar':<{report.width}}  {bad}: 2 problems, each below; a refresh refuses the file whole → Correct "
+        "the file (CSV with the header date,kind,note; kind nghi = a weekday off, lam_bu = a working Saturday)",
+        "    row 2: «2027-02-30» is an impossible date",
+        "    row 3: 2027-03-01 is a Monday: lam_bu is for a working Saturday"]
+    assert report.counts["fail"] == 1  # one check failed, however many rows
+
+
 def test_failures_read_as_one_line_with_what_to_do():
     refused = AuthError("gateway", "the client credentials were refused (invalid_client)", "check the credentials",
                         path="/token")
@@ -307,7 +355,8 @@ def test_every_check_passes_on_a_live_city_before_and_after_a_refresh(city, plac
     lines = out.splitlines()
     assert lines[0].startswith("cchc doctor: checking the configured sources (gateway http://127.0.0.1:")
     checks = [text for text in lines[1:] if text and text[0] in "✓!✗–"]
-    assert len(checks) == 7 + len(SYSTEMS) and all(text.startswith("✓ ") for text in checks), out
+    assert len(checks) == 8 + len(SYSTEMS) and all(text.startswith("✓ ") for text in checks), out
+    assert "announced days of 2023–2026 built in; CCHC_CALENDAR_FILE not set" in line(out, "calendar")
     for system in GATEWAY_SYSTEMS:
         assert f"GET {system.access.path}" in line(out, system.name)
     for raw in DATABASE.tables:

@@ -207,25 +207,40 @@ def petition(pid: int, ngay_nhan: str, *, tiep_nhan: int | None = 1, giai_quyet:
 
 PETITIONS_TABLE = "intermediate.int_signals_donthu"
 
-# Handling deadline = ngay_nhan + 10 calendar days.
+# Handling deadline = the 10th working day after ngay_nhan, the day of receipt not counted (spec/signals.md). July
+# and August 2025 have no day off but weekends: 01/07 is a Tuesday, 21/07 and 04/08 Mondays, 01/08 a Friday.
+# Before the working-day rule the deadline was ngay_nhan + 10 calendar days; each changed case says what it was.
 HANDLING = [
-    petition(101, "2025-07-21", xu_ly="2025-07-31"),  # 21/07 + 10 = 31/07; done that day → on time
-    petition(102, "2025-07-21", tiep_nhan=2, xu_ly="2025-08-01"),  # 31/07; done 01/08 → late by 1
-    petition(103, "2025-08-05"),  # 05/08 + 10 = 15/08 = D → not past due → nowhere
-    petition(104, "2025-08-04"),  # 14/08 < D → past due, not handled
+    # Mon 21/07: 22, 23, 24, 25, 28, 29, 30, 31/07, 01/08, 04/08 → Mon 04/08 (was 31/07); done 31/07 → on time
+    petition(101, "2025-07-21", xu_ly="2025-07-31"),
+    # deadline 04/08 as 101; done Tue 05/08 → late by 1 (the old case, done 01/08 against 31/07, is on time now)
+    petition(102, "2025-07-21", tiep_nhan=2, xu_ly="2025-08-05"),
+    # Fri 01/08: 04, 05, 06, 07, 08, 11, 12, 13, 14, 15/08 → 15/08 = D → not past due → nowhere
+    # (was received 05/08, whose 10th working day is now 19/08)
+    petition(103, "2025-08-01"),
+    # Thu 31/07: 01, 04, 05, 06, 07, 08, 11, 12, 13, 14/08 → 14/08 < D → past due, not handled
+    # (was received 04/08, whose 10th working day is now 18/08, not past due)
+    petition(104, "2025-07-31"),
     petition(105, "2025-07-01", tiep_nhan=3),  # code missing from the directory → nowhere
     petition(106, "2025-07-01", tiep_nhan=9),  # no dm_co_quan row → nowhere
     petition(107, "2025-07-01", xu_ly="2025-07-02", da_xoa=True),  # soft-deleted → nowhere
     petition(108, "2025-07-01", tiep_nhan=None),  # no agency → nowhere
-    petition(109, "2025-07-01", tiep_nhan=4, xu_ly="2025-07-11", so_vao_so=None),  # 11/07, on time, no số
-    petition(110, "2025-06-25", tiep_nhan=5, xu_ly="2025-07-01"),  # 25/06 + 10 = 05/07 → period July
+    # Tue 01/07: 02, 03, 04, 07, 08, 09, 10, 11, 14, 15/07 → 15/07 (was 11/07); done 11/07, on time, no số
+    petition(109, "2025-07-01", tiep_nhan=4, xu_ly="2025-07-11", so_vao_so=None),
+    # Wed 25/06: 26, 27, 30/06, 01, 02, 03, 04, 07, 08, 09/07 → 09/07 (was 05/07) → period July; done 01/07
+    petition(110, "2025-06-25", tiep_nhan=5, xu_ly="2025-07-01"),
     petition(111, "2025-07-01", tiep_nhan=10),  # unknown agency name → nowhere
-    # withdrawn denunciation: still a live petition → in; 01/07 + 10 = 11/07, never handled
+    # withdrawn denunciation: still a live petition → in; 01/07 → 15/07 (was 11/07), never handled
     petition(112, "2025-07-01", loai="TO_CAO", trang_thai="RUT_DON"),
-    # handling is the receiving agency's (1), not the resolving one (2): 02/07 + 10 = 12/07, on time
+    # handling is the receiving agency's (1), not the resolving one (2): Wed 02/07: 03, 04, 07, 08, 09, 10, 11,
+    # 14, 15, 16/07 → 16/07 (was 12/07), done 12/07, on time
     petition(113, "2025-07-02", tiep_nhan=1, giai_quyet=2, xu_ly="2025-07-12"),
-    petition(114, "2025-01-10", tiep_nhan=7, xu_ly="2025-01-25"),  # dissolved unit; 20/01, late by 5
-    petition(115, "2025-07-20", xu_ly="2025-08-20"),  # 30/07; handled after D → still late, a handling
+    # dissolved unit; Fri 10/01/2025: 13, 14, 15, 16, 17, 20, 21, 22, 23, 24/01 → 24/01 (was 20/01; Tết starts on
+    # 27/01); done 25/01 → late by 1 (was 5)
+    petition(114, "2025-01-10", tiep_nhan=7, xu_ly="2025-01-25"),
+    # Sun 20/07: 21, 22, 23, 24, 25, 28, 29, 30, 31/07, 01/08 → 01/08 (was 30/07, so period August now);
+    # handled after D → still late, a handling
+    petition(115, "2025-07-20", xu_ly="2025-08-20"),
 ]
 
 
@@ -240,15 +255,15 @@ def test_petition_signal_columns(handling_con):
 
 def test_handling_on_time(handling_con):
     assert signal(handling_con, PETITIONS_TABLE, "DONTHU_XU_LY_DON_DUNG_HAN") == {
-        "101": (NV, month("2025-07-01"), d("2025-07-31"), True),
-        "102": (BA_DINH, month("2025-07-01"), d("2025-07-31"), False),
+        "101": (NV, month("2025-08-01"), d("2025-08-04"), True),
+        "102": (BA_DINH, month("2025-08-01"), d("2025-08-04"), False),
         "104": (NV, month("2025-08-01"), d("2025-08-14"), False),
-        "109": (NV, month("2025-07-01"), d("2025-07-11"), True),
-        "110": (PHUC_XA, month("2025-07-01"), d("2025-07-05"), True),
-        "112": (NV, month("2025-07-01"), d("2025-07-11"), False),
-        "113": (NV, month("2025-07-01"), d("2025-07-12"), True),
-        "114": (GTVT, month("2025-01-01"), d("2025-01-20"), False),
-        "115": (NV, month("2025-07-01"), d("2025-07-30"), False),
+        "109": (NV, month("2025-07-01"), d("2025-07-15"), True),
+        "110": (PHUC_XA, month("2025-07-01"), d("2025-07-09"), True),
+        "112": (NV, month("2025-07-01"), d("2025-07-15"), False),
+        "113": (NV, month("2025-07-01"), d("2025-07-16"), True),
+        "114": (GTVT, month("2025-01-01"), d("2025-01-24"), False),
+        "115": (NV, month("2025-08-01"), d("2025-08-01"), False),
     }
     # none of these petitions is an accepted complaint or denunciation
     assert signal(handling_con, PETITIONS_TABLE, "DONTHU_GIAI_QUYET_DUNG_HAN") == {}
@@ -256,59 +271,67 @@ def test_handling_on_time(handling_con):
 
 def test_handling_details(handling_con):
     text = details(handling_con, PETITIONS_TABLE, "DONTHU_XU_LY_DON_DUNG_HAN")
-    assert text["104"] == ("Đơn số 104/2025 (mã 104) nhận ngày 04/08/2025, hạn xử lý 14/08/2025, "
-                           "đến ngày 15/08/2025 chưa xử lý (quá hạn 1 ngày).")
-    assert text["102"] == ("Đơn số 102/2025 (mã 102) nhận ngày 21/07/2025, hạn xử lý 31/07/2025, "
-                           "đã xử lý ngày 01/08/2025 (trễ 1 ngày).")
-    assert text["109"] == "Đơn mã 109 nhận ngày 01/07/2025, hạn xử lý 11/07/2025, đã xử lý ngày 11/07/2025 (đúng hạn)."
+    assert text["104"] == ("Đơn số 104/2025 (mã 104), hạn xử lý: ngày làm việc thứ 10 sau ngày nhận 31/07/2025 là "
+                           "14/08/2025, đến ngày 15/08/2025 chưa xử lý (quá hạn 1 ngày).")
+    assert text["102"] == ("Đơn số 102/2025 (mã 102), hạn xử lý: ngày làm việc thứ 10 sau ngày nhận 21/07/2025 là "
+                           "04/08/2025, đã xử lý ngày 05/08/2025 (trễ 1 ngày).")
+    assert text["109"] == ("Đơn mã 109, hạn xử lý: ngày làm việc thứ 10 sau ngày nhận 01/07/2025 là 15/07/2025, "
+                           "đã xử lý ngày 11/07/2025 (đúng hạn).")
     for sentence in text.values():
         assert "Nguyễn Văn An" not in sentence and "001089012345" not in sentence and "Điện Biên" not in sentence
 
 
-# Legal deadline = ngay_thu_ly + N. From 01/04/2025: +30 = 01/05, +45 = 16/05, +60 = 31/05, +70 = 10/06,
-# +90 = 30/06 (April has 30 days, May 31).
+# Legal deadline = ngay_thu_ly + N calendar days, moved to the next working day when that is a day off. From
+# 01/04/2025 (April has 30 days, May 31): +30 = Thu 01/05, a holiday, and 02/05 too (the swap for Saturday
+# 26/04), then a weekend → Mon 05/05; +45 = Fri 16/05; +60 = Sat 31/05 → Mon 02/06; +70 = Tue 10/06; +90 = Mon
+# 30/06. Before the move the deadlines were 01/05 and 31/05: the changed cases say what they were.
 CASES = [
-    petition(201, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, giai_quyet_ngay="2025-05-01"),  # 30, on the day
-    petition(202, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=None, giai_quyet_ngay="2025-05-02"),  # null = 1st: 30, a day late
+    # 30 → 05/05, resolved on that day (was resolved 01/05, the old deadline)
+    petition(201, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, giai_quyet_ngay="2025-05-05"),
+    # null = 1st: 30 → 05/05, a day late (was resolved 02/05, a day after the old deadline: on time now)
+    petition(202, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=None, giai_quyet_ngay="2025-05-06"),
     petition(203, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, phuc_tap=True,
              giai_quyet_ngay="2025-05-16"),  # complex: 45 → 16/05, on time
     petition(204, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, vung=True,
              giai_quyet_ngay="2025-05-17"),  # remote: 45 → 16/05, late
     petition(205, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, phuc_tap=True, vung=True,
-             giai_quyet_ngay="2025-05-31"),  # remote complex: 60 → 31/05, on time
+             giai_quyet_ngay="2025-05-31"),  # remote complex: 60 → 02/06 (period June), on time
     petition(206, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=2,
              giai_quyet_ngay="2025-05-16"),  # 2nd time: 45 → 16/05, on time
+    # 2nd complex: 60 → 02/06, late by 1 (was resolved Sun 01/06, late against the old 31/05: on time now)
     petition(207, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=2, phuc_tap=True,
-             giai_quyet_ngay="2025-06-01"),  # 2nd complex: 60 → 31/05, late
+             giai_quyet_ngay="2025-06-03"),
     petition(208, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=2, vung=True,
-             giai_quyet_ngay="2025-05-31"),  # 2nd remote: 60 → 31/05, on time
+             giai_quyet_ngay="2025-05-31"),  # 2nd remote: 60 → 02/06 (period June), on time
     petition(209, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=2, phuc_tap=True, vung=True,
              giai_quyet_ngay="2025-06-05"),  # 2nd remote complex: 70 → 10/06, on time
-    # denunciation: complex / remote do not matter; 30 + 30 × 0 = 30 → 01/05; resolved 02/05 → late
+    # denunciation: complex / remote do not matter; 30 + 30 × 0 = 30 → 05/05; resolved 06/05 → late (was
+    # resolved 02/05, late against the old 01/05: on time now)
     petition(210, "2025-03-25", loai="TO_CAO", thu_ly="2025-04-01", phuc_tap=True, vung=True,
-             giai_quyet_ngay="2025-05-02"),
+             giai_quyet_ngay="2025-05-06"),
     petition(211, "2025-03-25", loai="TO_CAO", thu_ly="2025-04-01", gia_han=1,
-             giai_quyet_ngay="2025-05-31"),  # 30 + 30 = 60 → 31/05, on time
+             giai_quyet_ngay="2025-05-31"),  # 30 + 30 = 60 → 02/06 (period June), on time
     petition(212, "2025-03-25", loai="TO_CAO", thu_ly="2025-04-01", gia_han=2),  # 90 → 30/06, unresolved
     petition(213, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, trang_thai="RUT_DON"),  # withdrawn
     petition(214, "2025-03-25", loai="KIEN_NGHI_PHAN_ANH", thu_ly="2025-04-01"),  # not a complaint / denunciation
     petition(215, "2025-03-25", loai="KHIEU_NAI", lan=1),  # never accepted
-    petition(216, "2025-07-10", loai="KHIEU_NAI", thu_ly="2025-07-16", lan=1),  # 16/07 + 30 = 15/08 = D → not due
-    petition(217, "2025-07-10", loai="KHIEU_NAI", thu_ly="2025-07-15", lan=1),  # 14/08 < D → due, unresolved
+    # 16/07 + 30 = Fri 15/08 = D → not due
+    petition(216, "2025-07-10", loai="KHIEU_NAI", thu_ly="2025-07-16", lan=1),
+    petition(217, "2025-07-10", loai="KHIEU_NAI", thu_ly="2025-07-15", lan=1),  # Thu 14/08 < D → due, unresolved
     # resolving agency 2 (Ba Đình) wins over the receiving agency 1
     petition(218, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, tiep_nhan=1, giai_quyet=2,
              giai_quyet_ngay="2025-05-01"),
-    # no resolving agency → the receiving agency 2 resolves it; 01/05, unresolved
+    # no resolving agency → the receiving agency 2 resolves it; 05/05, unresolved
     petition(219, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, tiep_nhan=2),
     # resolving agency 9 has no dm_co_quan row → nowhere (no fallback to the receiving agency)
     petition(220, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, tiep_nhan=1, giai_quyet=9),
     # resolving agency's code is missing from the directory → nowhere
     petition(221, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, tiep_nhan=1, giai_quyet=3),
     petition(222, "2025-03-25", loai="KHIEU_NAI", thu_ly="2025-04-01", lan=1, da_xoa=True),  # soft-deleted
-    # receiving agency does not resolve, the resolving one does → in; 30 → 01/05, resolved 30/04
+    # receiving agency does not resolve, the resolving one does → in; 30 → 05/05, resolved 30/04
     petition(223, "2025-03-25", loai="TO_CAO", thu_ly="2025-04-01", tiep_nhan=3, giai_quyet=1,
              giai_quyet_ngay="2025-04-30"),
-    # 01/07 + 30 = 31/07; resolved 20/08 (after D) → still a resolution, late
+    # 01/07 + 30 = Thu 31/07; resolved 20/08 (after D) → still a resolution, late
     petition(224, "2025-06-25", loai="TO_CAO", thu_ly="2025-07-01", giai_quyet_ngay="2025-08-20"),
 ]
 
@@ -321,22 +344,22 @@ def cases_con(tmp_path_factory):
 def test_resolution_on_time(cases_con):
     may, jun = month("2025-05-01"), month("2025-06-01")
     assert signal(cases_con, PETITIONS_TABLE, "DONTHU_GIAI_QUYET_DUNG_HAN") == {
-        "201": (NV, may, d("2025-05-01"), True),
-        "202": (NV, may, d("2025-05-01"), False),
+        "201": (NV, may, d("2025-05-05"), True),
+        "202": (NV, may, d("2025-05-05"), False),
         "203": (NV, may, d("2025-05-16"), True),
         "204": (NV, may, d("2025-05-16"), False),
-        "205": (NV, may, d("2025-05-31"), True),
+        "205": (NV, jun, d("2025-06-02"), True),
         "206": (NV, may, d("2025-05-16"), True),
-        "207": (NV, may, d("2025-05-31"), False),
-        "208": (NV, may, d("2025-05-31"), True),
+        "207": (NV, jun, d("2025-06-02"), False),
+        "208": (NV, jun, d("2025-06-02"), True),
         "209": (NV, jun, d("2025-06-10"), True),
-        "210": (NV, may, d("2025-05-01"), False),
-        "211": (NV, may, d("2025-05-31"), True),
+        "210": (NV, may, d("2025-05-05"), False),
+        "211": (NV, jun, d("2025-06-02"), True),
         "212": (NV, jun, d("2025-06-30"), False),
         "217": (NV, month("2025-08-01"), d("2025-08-14"), False),
-        "218": (BA_DINH, may, d("2025-05-01"), True),
-        "219": (BA_DINH, may, d("2025-05-01"), False),
-        "223": (NV, may, d("2025-05-01"), True),
+        "218": (BA_DINH, may, d("2025-05-05"), True),
+        "219": (BA_DINH, may, d("2025-05-05"), False),
+        "223": (NV, may, d("2025-05-05"), True),
         "224": (NV, month("2025-07-01"), d("2025-07-31"), False),
     }
 
@@ -358,8 +381,13 @@ def test_resolution_details(cases_con):
     # 30/06 → 15/08: 31 days of July + 15 = 46
     assert text["212"] == ("Vụ việc tố cáo (gia hạn 2 lần) mã 212 (đơn số 212/2025) thụ lý ngày 01/04/2025, thời hạn "
                            "giải quyết 90 ngày đến 30/06/2025, đến ngày 15/08/2025 chưa giải quyết (quá hạn 46 ngày).")
+    # a deadline that moved says so, with the reason of the day off
     assert text["202"] == ("Vụ việc khiếu nại lần 1 mã 202 (đơn số 202/2025) thụ lý ngày 01/04/2025, thời hạn giải "
-                           "quyết 30 ngày đến 01/05/2025, đã giải quyết ngày 02/05/2025 (trễ 1 ngày).")
+                           "quyết 30 ngày đến 01/05/2025 là ngày nghỉ (Ngày Quốc tế Lao động) nên hạn là ngày làm việc "
+                           "tiếp theo 05/05/2025, đã giải quyết ngày 06/05/2025 (trễ 1 ngày).")
+    assert text["207"] == ("Vụ việc khiếu nại lần 2 (phức tạp) mã 207 (đơn số 207/2025) thụ lý ngày 01/04/2025, thời "
+                           "hạn giải quyết 60 ngày đến 31/05/2025 là ngày nghỉ (Thứ Bảy) nên hạn là ngày làm việc "
+                           "tiếp theo 02/06/2025, đã giải quyết ngày 03/06/2025 (trễ 1 ngày).")
     assert text["210"].startswith("Vụ việc tố cáo mã 210 ")  # flags are not a denunciation's business
     assert all(r["system"] == "donthu" for r in rows(cases_con, f"SELECT system FROM {PETITIONS_TABLE}"))
 

@@ -1,6 +1,7 @@
 -- Remediation checked against the data (docs/remediation-rules.md): one row per recommendation of the
 -- register that names a signal. Reference date C = the inspection's reference date; deadline DL = the
--- recommendation's, else C + 90 days. The unit's monthly rows of the signal are pooled per kind (ratio:
+-- recommendation's, else C + 90 days, moved to the next working day when that is a day off
+-- (intermediate.int_working_days; Civil Code 2015 Art. 148(5)). The unit's monthly rows of the signal are pooled per kind (ratio:
 -- Σ numerator / Σ denominator, met when ≥ the threshold; count: mean per month with data, met when the
 -- sum is 0; days: share of months met, met when every month met) over the baseline (the 12 months
 -- before the month of C) and the after window (the latest 6 months with data among the complete months
@@ -14,7 +15,11 @@ WITH recs AS (
            c.threshold AS catalog_threshold,
            i.reference_date,
            r.deadline IS NULL AS default_deadline,
-           coalesce(r.deadline, CAST(i.reference_date + INTERVAL 90 DAY AS DATE)) AS deadline,
+           CAST(i.reference_date + INTERVAL 90 DAY AS DATE) AS default_end,  -- C + 90 calendar days
+           end90.reason_vi AS default_end_reason,
+           -- past the calendar's last day, C + 90 is after the as-of date anyway: left as it is
+           coalesce(r.deadline, end90.on_or_next_working_day, CAST(i.reference_date + INTERVAL 90 DAY AS DATE))
+               AS deadline,
            CAST(month_of(i.reference_date) - INTERVAL 12 MONTH AS DATE) AS baseline_from,
            CAST(month_of(i.reference_date) - INTERVAL 1 MONTH AS DATE) AS baseline_to,
            month_of(i.reference_date) AS since_from,
@@ -22,6 +27,7 @@ WITH recs AS (
     FROM marts.recommendations r
     JOIN marts.inspections i USING (inspection_id)
     JOIN marts.signal_catalog c USING (signal_code)
+    LEFT JOIN intermediate.int_working_days end90 ON end90.day = i.reference_date + INTERVAL 90 DAY
 ), windows AS (
     SELECT *, CAST(month_of(deadline) + INTERVAL 1 MONTH AS DATE) AS after_start
     FROM recs
@@ -132,7 +138,10 @@ WITH recs AS (
            pooled_text(kind, after_value, a_num, a_den, a_months, a_met) AS after_text,
            pooled_text(kind, baseline_value, b_num, b_den, b_months, b_met) AS baseline_text,
            'hạn khắc phục ' || vn_date(deadline)
-               || CASE WHEN default_deadline THEN ' (không ghi hạn: 90 ngày sau ngày ' || vn_date(reference_date) || ')'
+               || CASE WHEN default_deadline AND deadline <> default_end
+                       THEN ' (không ghi hạn: 90 ngày sau ngày ' || vn_date(reference_date) || ' là ' || vn_date(default_end)
+                            || ', ngày nghỉ: ' || default_end_reason || ', nên hạn là ngày làm việc tiếp theo)'
+                       WHEN default_deadline THEN ' (không ghi hạn: 90 ngày sau ngày ' || vn_date(reference_date) || ')'
                        ELSE '' END AS deadline_text,
            CASE WHEN a_months = 0 THEN 'từ tháng ' || strftime(after_start, '%m/%Y') || ' đến tháng '
                                        || strftime(last_month, '%m/%Y')
