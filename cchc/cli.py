@@ -13,6 +13,7 @@ from importlib import metadata
 
 from dotenv import load_dotenv
 
+from core.english import counted
 from core.errors import PipelineError
 from core.settings import Settings
 
@@ -146,7 +147,7 @@ def _refresh(args: argparse.Namespace) -> int:
           f"Everything it publishes is marked {BANNER}.\nGenerating the city from {settings.sync_start:%d/%m/%Y} "
           "to yesterday ...", flush=True)
     with simulated_city(settings) as city, environment(city.env):
-        print(f"Generated {city.records:,} records in {city.seconds:.0f} s; syncing them:", flush=True)
+        print(f"Generated {counted(city.records, 'record')} in {city.seconds:.0f} s; syncing them:", flush=True)
         return refresh(debug=args.debug)
 
 
