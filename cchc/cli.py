@@ -13,6 +13,7 @@ from importlib import metadata
 
 from dotenv import load_dotenv
 
+from core import failpoints
 from core.english import counted
 from core.errors import PipelineError
 from core.settings import Settings
@@ -181,6 +182,7 @@ def _refresh(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     show_progress(sys.stderr)
     if settings.sources_configured:
+        failpoints.reached("refresh.before_run")
         return refresh(debug=args.debug)
     from cchc.demo import BANNER, demo_label, environment, simulated_city
 
@@ -189,6 +191,7 @@ def _refresh(args: argparse.Namespace) -> int:
           "to yesterday ...", flush=True)
     with simulated_city(settings) as city, environment(city.env):
         print(f"Generated {counted(city.records, 'record')} in {city.seconds:.0f} s; syncing them:", flush=True)
+        failpoints.reached("refresh.before_run")
         return refresh(debug=args.debug)
 
 
