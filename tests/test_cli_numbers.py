@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 
 import pytest
+from test_draw import build_published
 
 import web.format
 from cchc.cli import main
@@ -16,7 +17,6 @@ from cchc.rejects import SummaryRow, _print_summary
 from core import vietnamese
 from core.english import counted
 from core.vietnamese import day, moment, month, number, percent
-from test_draw import build_published
 
 
 @pytest.mark.parametrize(("value", "decimals", "text"), [
