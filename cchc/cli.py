@@ -140,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     inspections.add_argument("action", choices=["template"], help="template: write an empty register workbook")
     inspections.add_argument("file", metavar="FILE", help="the workbook to write (.xlsx)")
     inspections.set_defaults(func=_inspections)
+    for name, command in sub.choices.items():  # `cchc refresh --debug` as well as `cchc --debug refresh`
+        if name != "simulate":  # its arguments are the simulator's
+            command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                                 help="show Dagster's event log and the traceback of errors (as `cchc --debug`)")
     return parser
 
 

@@ -144,3 +144,14 @@ def test_a_refused_command_line_is_one_line_naming_its_help(capsys, argv, messag
     command = message.split(":")[0]
     assert exit_.value.code == 2
     assert capsys.readouterr().err == f"{message} (`{command} --help` explains the arguments)\n"
+
+
+@pytest.mark.parametrize(("argv", "debug"), [
+    (["refresh", "--debug"], True),  # README: "add `--debug` for Dagster's event log and the traceback"
+    (["--debug", "refresh"], True),
+    (["refresh"], False),
+    (["--debug", "rejects", "kiemtra"], True),
+    (["doctor", "--debug"], True),
+])
+def test_debug_goes_before_or_after_the_command(argv, debug):
+    assert build_parser().parse_args(argv).debug is debug
