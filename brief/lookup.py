@@ -9,8 +9,10 @@ The directory (about a thousand units) is read once and matched in Python. The t
 4. the same, without the leading "Ủy ban nhân dân" of a people's committee: "phuong ba dinh";
 5. a piece of the name's search key, whole words first: "ba dinh"; then any piece: "ba đìn".
 
-A tier with one unit gives it. With several, the units in force on the as-of date are preferred; if
-several remain, the operator gets the candidates with their codes. With none anywhere, the closest names.
+A tier with one unit gives it. With several, nothing is picked for the operator — not even the one unit in
+force ("Thanh Xuân" is the new ward, the former district and six former wards; a brief's months may be the
+district's): the candidates are listed with code, name, type and whether they are in force or dissolved, in
+force first, and the operator names one by its code. With none anywhere, the closest names.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from difflib import SequenceMatcher
 from functools import cached_property
 
 from brief.warehouse import BriefError, Unit, UnitRow
+from core.vietnamese import day, number
 from models.names import name_key, search_key
 
 MAX_LISTED = 10
@@ -42,13 +45,18 @@ class _Entry:
         return key[len(COMMITTEE):] if key and key.startswith(COMMITTEE) else None
 
 
-def _validity_text(start: date | None, end: date | None) -> str:
-    since = f"từ {start:%d/%m/%Y}" if start else "không rõ ngày bắt đầu"
-    return f"{since} đến {end:%d/%m/%Y}" if end else f"{since}, đang hoạt động"
+def _status_text(unit: Unit, as_of: date) -> str:
+    """In force, dissolved (or merged) or not yet in force on `as_of`, with the unit's dates."""
+    since = f"từ {day(unit.valid_from)}" if unit.valid_from else "không rõ ngày bắt đầu"
+    if unit.valid_from and unit.valid_from > as_of:
+        return f"chưa hoạt động, {since}"
+    if unit.valid_to and unit.valid_to < as_of:
+        return f"đã giải thể hoặc sáp nhập, hoạt động {since} đến hết {day(unit.valid_to)}"
+    return f"đang hoạt động, {since}" + (f" đến hết {day(unit.valid_to)}" if unit.valid_to else "")
 
 
-def _candidate_line(unit: Unit) -> str:
-    return f"  {unit.code} — {unit.name}  ({unit.type_vi}, {_validity_text(unit.valid_from, unit.valid_to)})"
+def _candidate_line(unit: Unit, as_of: date) -> str:
+    return f"  {unit.code} — {unit.name}  ({unit.type_vi}; {_status_text(unit, as_of)})"
 
 
 class UnitDirectory:
@@ -96,18 +104,16 @@ class UnitDirectory:
 
 
 def _one_of(found: list[_Entry], query: str, how: str, as_of: date) -> Unit:
-    """The one unit among those a tier found, preferring units in force on `as_of`; else the candidates."""
+    """The unit a tier found when it found one; else every candidate (in force on `as_of` first) to choose from."""
     if len(found) == 1:
         return found[0].unit
-    in_force = [e for e in found if e.unit.in_force(as_of)]
-    if len(in_force) == 1:
-        return in_force[0].unit
-    shown = sorted(in_force or found, key=lambda e: (e.search_key, e.unit.code))
-    scope = f", {len(in_force)} đơn vị đang hoạt động ngày {as_of:%d/%m/%Y}" if in_force else ""
-    lines = [f"có {len(found)} đơn vị {how} '{query}'{scope}; hãy chọn theo mã định danh (--unit <mã>):",
-             *(_candidate_line(e.unit) for e in shown[:MAX_LISTED])]
+    shown = sorted(found, key=lambda e: (not e.unit.in_force(as_of), e.search_key, e.unit.code))
+    in_force = sum(1 for e in found if e.unit.in_force(as_of))
+    lines = [f"có {number(len(found))} đơn vị {how} '{query}' ({number(in_force)} đơn vị đang hoạt động ngày "
+             f"{day(as_of)}); hãy chọn một đơn vị theo mã định danh (--unit <mã>):",
+             *(_candidate_line(e.unit, as_of) for e in shown[:MAX_LISTED])]
     if len(shown) > MAX_LISTED:
-        lines.append(f"  … và {len(shown) - MAX_LISTED} đơn vị khác: hãy gõ tên đầy đủ hơn")
+        lines.append(f"  … và {number(len(shown) - MAX_LISTED)} đơn vị khác: hãy gõ tên đầy đủ hơn")
     raise BriefError("\n".join(lines))
 
 

@@ -30,6 +30,7 @@ from brief.styles import (
     threshold_cell,
 )
 from brief.warehouse import KIND_ORDER, KIND_VI, BriefData, Signal, Unit
+from core.vietnamese import number
 
 SHEETS = ("Tổng quan", "Xu hướng", "Bằng chứng", CYCLE_SHEET, "Giải thích")
 
@@ -191,7 +192,7 @@ def write_evidence(ws: Worksheet, data: BriefData) -> None:
     last_row = len(data.findings) + 1
     ws.auto_filter.ref = f"A1:F{last_row}"
     if data.findings_total > len(data.findings):
-        shown, total = (f"{n:,}".replace(",", ".") for n in (len(data.findings), data.findings_total))
+        shown, total = number(len(data.findings)), number(data.findings_total)
         ws.cell(row=last_row + 2, column=1,
                 value=f"Chỉ liệt kê {shown} bản ghi mới nhất trong tổng số {total} bản ghi không đạt của kỳ; xem đầy "
                       "đủ trên trang Đơn vị của ứng dụng web, bằng lệnh `cchc brief`, hoặc trong bảng marts.findings.").font = Font(italic=True, bold=True)

@@ -46,6 +46,7 @@ from connectors.http import GatewayClient, GatewayResponse
 from connectors.paging import Endpoint, endpoint_of, iter_pages
 from connectors.workbooks import WorkbookFolder
 from core import clock
+from core.english import counted
 from core.errors import AuthError, ConfigError, PipelineError, SourceError
 from core.settings import Settings, database_display, gateway_display
 from core.timezone import ICT
@@ -248,8 +249,8 @@ def _close(report: Report, began: float) -> int:
     took = f"{time.monotonic() - began:.1f} s"
     if report.failed:
         skipped = f", {counts['skip']} not run" if counts["skip"] else ""
-        report.say(f"\n{counts['fail']} of {checked} checks failed{skipped} ({took}): fix the ✗ lines, then run "
-                   "`cchc doctor` again.")
+        report.say(f"\n{counts['fail']} of {counted(checked, 'check')} failed{skipped} ({took}): fix the ✗ lines, "
+                   "then run `cchc doctor` again.")
         return 1
     warned = f", {counts['warn']} with a warning" if counts["warn"] else ""
     report.say(f"\nAll {checked} checks passed{warned} ({took}).")
@@ -301,7 +302,7 @@ def check_workbooks(system: System, settings: Settings) -> list[Line]:
     if not files:
         return [Line("warn", _what(system), f"{settings.inspections_dir}: no .xlsx workbook; the register is empty",
                      "Put the register's workbooks there (`cchc inspections template FILE.xlsx` writes an empty one)")]
-    return [Line("ok", _what(system), f"{settings.inspections_dir}: {len(files)} workbook(s): "
+    return [Line("ok", _what(system), f"{settings.inspections_dir}: {counted(len(files), 'workbook')}: "
                                       + ", ".join(f.name for f in files[:5]) + (" …" if len(files) > 5 else ""))]
 
 
@@ -309,7 +310,7 @@ def check_workbooks(system: System, settings: Settings) -> list[Line]:
 
 def configuration_line(settings: Settings, configured: bool) -> Line:
     where = f"warehouse {settings.warehouse}, first sync from {settings.sync_start}, lookback " \
-            f"{settings.lookback_days} days"
+            f"{counted(settings.lookback_days, 'day')}"
     if configured:
         return Line("ok", "configuration", f"all four source variables are set; {where}")
     return Line("ok", "configuration", f"no source variable is set: the simulated city ({settings.simulated_city}) "
@@ -420,8 +421,8 @@ def check_first_page(client: GatewayClient, system: System, limits: Limits, now:
     (raw,) = system.tables
     valid = sum(1 for record in records if validate_record(raw.model, record)[1] is None)
     asked = f"GET {endpoint.path}" + (f" ({size} a page, updated since {since:%Y-%m-%d %H:%M})" if size else "")
-    found = f"{len(records):,} records on the first page, {valid:,} valid" if size else \
-        f"{len(records):,} records in one answer, {valid:,} valid"
+    found = f"{counted(len(records), 'record')} on the first page, {valid:,} valid" if size else \
+        f"{counted(len(records), 'record')} in one answer, {valid:,} valid"
     detail = f"{asked}: {found}{_promise(endpoint, recorder.first)}"
     if records and not valid:
         return [Line("warn", system.name, detail, "No record of the page fits the record model: a contract change? "
@@ -435,10 +436,10 @@ def _promise(endpoint: Endpoint, first: GatewayResponse | None) -> str:
         return ""
     body = first.json()
     if endpoint.paging == "offset" and isinstance(body, dict) and isinstance(body.get(endpoint.total_key), int):
-        return f"; {body[endpoint.total_key]:,} records in the window ({endpoint.total_key})"
+        return f"; {counted(body[endpoint.total_key], 'record')} in the window ({endpoint.total_key})"
     if endpoint.paging == "link" and endpoint.total_header:
         total = (first.headers.get(endpoint.total_header) or "").strip()
-        return f"; {int(total):,} records since then ({endpoint.total_header})" if total.isdigit() else ""
+        return f"; {counted(int(total), 'record')} since then ({endpoint.total_header})" if total.isdigit() else ""
     if endpoint.paging == "cursor" and isinstance(body, dict):
         return "; more pages follow" if body.get(endpoint.next_cursor_key) else "; no more pages"
     return ""
@@ -467,7 +468,8 @@ def check_database(system: System, settings: Settings, limits: Limits) -> list[L
                 present = {c["name"].lower() for c in inspector.get_columns(name)}
                 missing = [c for c in selected_columns(raw) if c.lower() not in present]
                 if missing:
-                    problems.append(f"table {name} lacks column(s) {', '.join(missing)}")
+                    problems.append(f"table {name} lacks {'column' if len(missing) == 1 else 'columns'} "
+                                    f"{', '.join(missing)}")
                     continue
                 found.append(f"{name} {_rows(conn, name)}")
     if problems:
@@ -481,11 +483,13 @@ def _rows(conn: Connection, name: str) -> str:
     """A row count where it is cheap: SQLite counts, PostgreSQL estimates; other databases are not asked."""
     dialect = conn.dialect.name
     if dialect == "sqlite":
-        return f"{conn.execute(select(func.count()).select_from(table(name))).scalar_one():,} rows"
+        return counted(conn.execute(select(func.count()).select_from(table(name))).scalar_one(), "row")
     if dialect == "postgresql":
         estimate = conn.execute(text("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:name)"),
                                 {"name": name}).scalar()
-        return f"about {estimate:,} rows" if estimate is not None and estimate >= 0 else "(not analysed yet)"
+        if estimate is None or estimate < 0:
+            return "(not analysed yet)"
+        return f"about {counted(estimate, 'row')}"
     return "present"
 
 
@@ -586,8 +590,8 @@ def _read_state(settings: Settings, path: Path, con: duckdb.DuckDBPyConnection) 
     rejects = con.execute("SELECT count(*) FROM meta.rejects").fetchall()[0][0] if "rejects" in tables else 0
     size = _size(path.stat().st_size)
     last = max((at for _s, _i, at in synced if at is not None), default=None)
-    held = f"{len(synced)} systems synced" + (f", the last at {last:%Y-%m-%d %H:%M}" if last else "")
-    held += f"; {rejects:,} rejected records (`cchc rejects`)"
+    held = f"{counted(len(synced), 'system')} synced" + (f", the last at {last:%Y-%m-%d %H:%M}" if last else "")
+    held += f"; {counted(rejects, 'rejected record')} (`cchc rejects`)"
     if layout > SCHEMA_VERSION:
         state = Line("fail", "pipeline state", f"{path}: layout {layout}, written by a newer cchc (this one knows up "
                                                f"to {SCHEMA_VERSION})", "Upgrade cchc, or restore a backup of the state")
@@ -653,7 +657,7 @@ def _size(count: int) -> str:
     for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
         if count >= scale:
             return f"{count / scale:.1f} {unit}"
-    return f"{count} bytes"
+    return counted(count, "byte")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -685,7 +689,7 @@ def check_dagster() -> list[Line]:
         records = instance.get_run_records(limit=1)
     finally:
         instance.dispose()
-    detail = f"{home}: dagster.yaml loads; {runs:,} run{'s' if runs != 1 else ''} recorded"
+    detail = f"{home}: dagster.yaml loads; {counted(runs, 'run')} recorded"
     if not records:
         return [Line("ok", what, detail)]
     record = records[0]

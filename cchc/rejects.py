@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from core.english import counted
 from core.settings import Settings
 from core.timezone import ICT
 from sources import SYSTEMS
@@ -86,14 +87,14 @@ def _show(con: duckdb.DuckDBPyConnection, args, filters: Filters, out, err) -> i
         rows = summary(con, filters)
         if args.csv:
             return _write_csv(args.csv, SUMMARY_COLUMNS, [_summary_cells(r, iso=True) for r in rows],
-                              f"{len(rows)} summary rows", out, err)
+                              counted(len(rows), "summary row"), out, err)
         _print_summary(rows, out)
         return 0
     total = count(con, filters)
     if args.csv:
         rows = fetch(con, filters, args.limit)
         return _write_csv(args.csv, CSV_COLUMNS, [_csv_cells(r) for r in rows],
-                          f"{len(rows):,} rejects of {total:,}", out, err)
+                          f"{counted(len(rows), 'reject')} of {total:,}", out, err)
     rows = fetch(con, filters, args.limit or TERMINAL_LIMIT)
     (_print_blocks if getattr(args, "full", False) else _print_table)(rows, total, out)
     return 0
@@ -273,7 +274,7 @@ def _print_blocks(rows: list[Reject], total: int, out) -> None:
     for r in rows:
         print(f"{r.system} · {r.source_table} · {_shown_id(r)} · {_minute(r.last_seen)}"
               f"{f' · seen {r.times_seen:,} times' if r.times_seen > 1 else ''}\n    {r.reason}", file=out)
-    print(f"\n{len(rows):,} rejects shown of {total:,} (times in Asia/Ho_Chi_Minh, newest first)", file=out)
+    print(f"\n{_shown(rows, total)}", file=out)
 
 
 def _print_table(rows: list[Reject], total: int, out) -> None:
@@ -282,7 +283,11 @@ def _print_table(rows: list[Reject], total: int, out) -> None:
                   _minute(r.last_seen), f"{r.times_seen:,}") for r in rows]
         _table(COLUMNS, cells, {6}, out)
         print(file=out)
-    print(f"{len(rows):,} rejects shown of {total:,} (times in Asia/Ho_Chi_Minh, newest first)", file=out)
+    print(_shown(rows, total), file=out)
+
+
+def _shown(rows: list[Reject], total: int) -> str:
+    return f"{counted(len(rows), 'reject')} shown of {total:,} (times in Asia/Ho_Chi_Minh, newest first)"
 
 
 def _summary_cells(row: SummaryRow, iso: bool = False) -> tuple[str, ...]:
@@ -296,8 +301,8 @@ def _print_summary(rows: list[SummaryRow], out) -> None:
         print(file=out)
     rejects = sum(r.rejects for r in rows)
     systems = len({r.system for r in rows})
-    print(f"{rejects:,} rejects in {systems} system{'s' if systems != 1 else ''}, by the field their reason names "
-          "first", file=out)
+    print(f"{counted(rejects, 'reject')} in {counted(systems, 'system')}, by the field their reason names first",
+          file=out)
 
 
 def _csv_cells(r: Reject) -> tuple:

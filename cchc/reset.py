@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from core.english import counted
 from core.errors import ConfigError
 from core.settings import Settings
 from sources import SYSTEMS, system_named
@@ -37,7 +38,7 @@ def run_reset(name: str, yes: bool, out=sys.stdout) -> int:
     with StateStore(settings.state_path) as state:
         for system in systems:
             dropped = state.reset(system)
-            rows = ", ".join(f"{table} {count:,}" for table, count in dropped.items())
-            print(f"{system.name}: started over ({rows} rows dropped); the next refresh reads it from "
+            rows = ", ".join(f"{table} {counted(count, 'row')}" for table, count in dropped.items())
+            print(f"{system.name}: started over (dropped {rows}); the next refresh reads it from "
                   f"{settings.sync_start.isoformat()}.", file=out)
     return 0

@@ -1,2 +1,4 @@
 """The small core every layer may use: configuration (`settings`), the errors an operator reads
-(`errors`), and Vietnam's time zone (`timezone`). It imports nothing else of the project."""
+(`errors`), Vietnam's time zone (`timezone`), named points for kill tests (`failpoints`), and how output
+writes numbers: the Vietnamese way (`vietnamese`), English counts (`english`). It imports nothing else of the
+project."""

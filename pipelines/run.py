@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import dagster as dg
 
@@ -38,7 +38,7 @@ def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None 
     job = defs.resolve_job_def("reconcile" if reconcile else "refresh")
     # Dagster's own event lines only with --debug: the progress and the summary say what matters
     loggers = {"console": {"config": {"log_level": "DEBUG" if debug else "CRITICAL"}}}
-    with (instance or project_instance()) as inst, _interrupts() as seen:
+    with (instance or project_instance()) as inst, _interrupts() as seen, _children_deaf_to_ctrl_c(inst):
         result = job.execute_in_process(instance=inst, raise_on_error=False, run_config={"loggers": loggers})
         failures = run_failures(result)
         if interrupted(result) or seen:
@@ -86,6 +86,36 @@ def _interrupts() -> Iterator[list[int]]:
         yield seen
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _children_deaf_to_ctrl_c(instance: dg.DagsterInstance) -> Iterator[None]:
+    """Dagster mirrors a run's stdout and stderr through child processes (`tail`, and a Python
+    `watch_orphans.py` per stream). Ctrl-C on a terminal reaches the whole process group, so each Python child
+    printed a KeyboardInterrupt traceback before the run's own line. The children are started with SIGINT
+    ignored, which they inherit (Python then installs no handler for it); Dagster ends them with the run.
+    A Ctrl-C in the few milliseconds they take to start is lost: the operator presses it again."""
+    manager = instance.compute_log_manager
+    capture_logs = manager.capture_logs
+
+    @contextmanager
+    def capture_logs_deaf(log_key):
+        with ExitStack() as stack:
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                context = stack.enter_context(capture_logs(log_key))
+            finally:
+                signal.signal(signal.SIGINT, previous)
+            yield context
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread sets handlers
+        yield
+        return
+    manager.capture_logs = capture_logs_deaf  # this instance's manager only, for this run
+    try:
+        yield
+    finally:
+        del manager.capture_logs
 
 
 def _print_summary(result, out) -> None:

@@ -18,9 +18,12 @@ def add_world_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=61, help="random seed; same seed, same city (default 61)")
     p.add_argument("--scale", type=float, default=DEMO_SCALE,
                    help=f"1.0 is one Hanoi-sized year of volume (default {DEMO_SCALE})")
-    p.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1), help="first day (default 2023-01-01)")
-    p.add_argument("--end", type=date.fromisoformat, default=None, help="last day, local (default yesterday)")
-    p.add_argument("--store-dir", default=None, help="folder for the simulator's working store (default: temp)")
+    p.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1), metavar="DAY",
+                   help="first day, YYYY-MM-DD (default 2023-01-01)")
+    p.add_argument("--end", type=date.fromisoformat, default=None, metavar="DAY",
+                   help="last day, local, YYYY-MM-DD (default yesterday)")
+    p.add_argument("--store-dir", default=None, metavar="DIR",
+                   help="folder for the simulator's working store (default: temp)")
 
 
 def world_config(args: argparse.Namespace) -> WorldConfig:
@@ -36,23 +39,28 @@ def credentials_from_env():
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    sim = sub.add_parser("simulate", help="run the simulated city (all five systems)")
-    simsub = sim.add_subparsers(dest="sim_command", required=True)
+    sim = sub.add_parser("simulate", help="run the simulated city (all five systems)",
+                         description="The simulated city: its gateway, its Inspectorate database and its "
+                                     "inspection register, the same for the same seed.")
+    simsub = sim.add_subparsers(dest="sim_command", required=True, title="commands", metavar="COMMAND",
+                                description="`cchc simulate COMMAND --help` tells more of each")
     serve = simsub.add_parser("serve", help="serve the gateway (systems 1-4) over HTTP")
     add_world_arguments(serve)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8061)
-    serve.add_argument("--base-path", default="", help="serve under a path prefix, e.g. /gw")
-    serve.add_argument("--faults", default=os.environ.get("CCHC_SIM_FAULTS", ""),
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8061, help="the port (default 8061; 0 picks a free one)")
+    serve.add_argument("--base-path", default="", metavar="PATH", help="serve under a path prefix, e.g. /gw")
+    serve.add_argument("--faults", default=os.environ.get("CCHC_SIM_FAULTS", ""), metavar="SPEC",
                        help="fault rates, e.g. throttle=0.05,gateway=0.05 (env CCHC_SIM_FAULTS)")
-    serve.add_argument("--token-ttl", type=int, default=3600, help="token lifetime in seconds")
+    serve.add_argument("--token-ttl", type=int, default=3600, metavar="SECONDS",
+                       help="token lifetime in seconds (default 3600)")
     serve.add_argument("--latency-ms", type=_non_negative_float, default=0.0, metavar="MS",
                        help="delay every answer by MS milliseconds, give or take 20%% (a real gateway: ~100; "
                             "default 0)")
     serve.add_argument("--max-concurrent", type=_positive_int, default=None, metavar="N",
                        help="answer 429 with Retry-After to a client holding more than N requests at once "
                             "(default: no quota)")
-    serve.add_argument("--db", default=None, help="also write system 5's database here (path or SQLAlchemy URL)")
+    serve.add_argument("--db", default=None, metavar="URL",
+                       help="also write system 5's database here (path or SQLAlchemy URL)")
     serve.add_argument("--register", default=None, metavar="DIR",
                        help="also write the inspection register (system 6, Excel workbooks) into this folder")
     serve.set_defaults(func=serve_command)
@@ -63,9 +71,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     reg = simsub.add_parser("register", help="write the inspectors' register (system 6): Excel workbooks")
     reg.add_argument("folder", help="folder for the workbooks (so-theo-doi-2024.xlsx, so-theo-doi-2025.xlsx)")
     reg.add_argument("--seed", type=int, default=61, help="random seed; the same as the city's (default 61)")
-    reg.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1),
+    reg.add_argument("--start", type=date.fromisoformat, default=date(2023, 1, 1), metavar="DAY",
                      help="the city's first day: earlier inspections are left out (default 2023-01-01)")
-    reg.add_argument("--end", type=date.fromisoformat, default=None,
+    reg.add_argument("--end", type=date.fromisoformat, default=None, metavar="DAY",
                      help="the register as of this day, local (default yesterday)")
     reg.set_defaults(func=register_command)
 

@@ -68,7 +68,7 @@ def _ids(out: str) -> list[str]:
     lines = out.splitlines()
     start = lines[0].index("record id")
     return [line[start:].split("  ")[0].strip() for line in lines[2:] if line and not line.startswith(" ")
-            and "rejects shown" not in line]
+            and " shown of " not in line]
 
 
 def test_table_newest_first_with_local_times_and_a_count(state, capsys):
@@ -91,7 +91,7 @@ def test_filters_by_system_and_local_days_both_ends_included(state, capsys):
     _code, out, _err = _run(capsys, "--until", "2025-03-01")
     assert _ids(out) == ["A-1", "6"]
     _code, out, _err = _run(capsys, "--system", GATEWAY_B.name, "--since", "2025-03-05")
-    assert _ids(out) == ["B-2"] and "1 rejects shown of 1" in out
+    assert _ids(out) == ["B-2"] and "1 reject shown of 1" in out
 
 
 def test_limit_shows_the_newest_and_counts_all_that_match(state, capsys):
@@ -194,7 +194,6 @@ def test_a_refresh_starting_while_rejects_are_read_waits_for_them(state):
 @pytest.mark.parametrize("args, message", [
     (["--since", "01/03/2025"], "--since must be a local day YYYY-MM-DD"),
     (["--since", "2025-03-05", "--until", "2025-03-01"], "--until 2025-03-01 is before --since 2025-03-05"),
-    (["--system", "nosuch"], "no source system named 'nosuch'"),
     (["--limit", "0"], "--limit must be at least 1"),
 ])
 def test_wrong_options_are_one_line(state, capsys, args, message):

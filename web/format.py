@@ -1,34 +1,16 @@
-"""Numbers and dates the Vietnamese way, for the templates: 1.234.567; 95,3 %; 02/12/2026; 12/2026."""
+"""Numbers and dates the Vietnamese way, for the templates: 1.234.567; 95,3 %; 02/12/2026; 12/2026.
+
+The numbers and dates come from `core.vietnamese`, which the brief and the CLI use too (re-exported here for
+the pages and charts that import them from this module); the names of unit types and signal kinds are the web's.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from brief.warehouse import KIND_VI
+from core.vietnamese import day, moment, month, number, percent
 from models.directory import UNIT_TYPE_VI
 
-
-def number(value: float | int | None, decimals: int = 0) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def percent(value: float | None, decimals: int = 1) -> str:
-    return "—" if value is None else f"{number(100 * value, decimals)} %"
-
-
-def day(value: date | datetime | None) -> str:
-    return "—" if value is None else value.strftime("%d/%m/%Y")
-
-
-def moment(value: datetime | None) -> str:
-    return "—" if value is None else value.strftime("%H:%M %d/%m/%Y")
-
-
-def month(value: date | None) -> str:
-    return "—" if value is None else value.strftime("%m/%Y")
+__all__ = ["FILTERS", "day", "kind", "moment", "month", "number", "percent", "signal_value", "unit_type"]
 
 
 def unit_type(code: str | None) -> str:

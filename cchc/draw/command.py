@@ -32,6 +32,7 @@ from cchc.draw.sampling import (
 from core.errors import ConfigError
 from core.settings import Settings
 from core.timezone import ICT
+from core.vietnamese import number, percent
 from models.directory import UNIT_TYPE_VI
 
 SIMULATED_WARNING = ("⚠ DỮ LIỆU MÔ PHỎNG: tệp này là dữ liệu của thành phố giả lập, KHÔNG dùng kết quả bốc thăm "
@@ -84,8 +85,8 @@ def _draw(warehouse: Path, log: Path, args: argparse.Namespace) -> int:
     unit_types = sorted(set(args.unit_types or []))
     pool, digest = _read(warehouse, unit_types, args.recent_months)
     if args.n > len(pool.candidates):
-        raise DrawError(f"cần bốc {args.n} đơn vị nhưng chỉ có {len(pool.candidates)} đơn vị đủ điều kiện "
-                        f"({len(pool.excluded)} đơn vị bị loại vì đã được kiểm tra gần đây)")
+        raise DrawError(f"cần bốc {number(args.n)} đơn vị nhưng chỉ có {number(len(pool.candidates))} đơn vị đủ "
+                        f"điều kiện ({number(len(pool.excluded))} đơn vị bị loại vì đã được kiểm tra gần đây)")
     seed = args.seed if args.seed is not None else secrets.randbelow(10**12)
     pis = probabilities(pool.candidates, args.n, args.floor)
     drawn = [pool.candidates[i] for i in systematic_pps(pis, seed)]
@@ -149,12 +150,12 @@ def _replay(warehouse: Path, log: Path, draw_id: str) -> int:
         if not same_pool or again != codes:
             raise DrawError(f"tính lại từ tệp {warehouse} (giống hệt lúc bốc) cho kết quả khác nhật ký")
         print(f"Tệp dữ liệu {warehouse} giống hệt lúc bốc (sha256 {digest[:16]}…): tính lại từ tệp được đúng "
-              f"{len(pool.candidates)} ứng viên, cùng xác suất, và đúng danh sách trên.")
+              f"{number(len(pool.candidates))} ứng viên, cùng xác suất, và đúng danh sách trên.")
     else:
         now = f"bây giờ sha256 {digest[:16]}…" if digest else "bây giờ không có tệp"
         print(f"TỆP DỮ LIỆU ĐÃ KHÁC LÚC BỐC: {warehouse} (lúc bốc sha256 {entry['sha256'][:16]}…, {now}).")
         print("Đã bốc lại từ danh sách ứng viên và xác suất ghi trong nhật ký, với cùng hạt giống.")
-    print(f"Danh sách bốc lại trùng khớp với danh sách đã ghi trong nhật ký ({len(codes)} đơn vị).")
+    print(f"Danh sách bốc lại trùng khớp với danh sách đã ghi trong nhật ký ({number(len(codes))} đơn vị).")
     if entry["simulated"]:
         print(SIMULATED_WARNING)
     return 0
@@ -174,7 +175,8 @@ def _list(log: Path) -> int:
         p = e["parameters"]
         kinds = ", ".join(p["unit_types"]) or "mọi loại"
         print(f"  {e['id']}  {datetime.fromisoformat(e['drawn_at']):%d/%m/%Y %H:%M}  {e['operator']}  "
-              f"dữ liệu ngày {date.fromisoformat(e['as_of']):%d/%m/%Y}  bốc {p['n']}/{len(e['candidates'])} "
+              f"dữ liệu ngày {date.fromisoformat(e['as_of']):%d/%m/%Y}  "
+              f"bốc {number(p['n'])}/{number(len(e['candidates']))} "
               f"({kinds})" + ("  DỮ LIỆU MÔ PHỎNG" if e["simulated"] else ""))
     return 0
 
@@ -195,16 +197,18 @@ def _print_draw(entry: dict, replay: bool = False) -> None:
         print(f"  • {note}")
     readmitted = sum(1 for c in entry["candidates"] if c["readmitted"])
     kinds = ", ".join(p["unit_types"]) or "mọi loại"
-    print(f"Ứng viên: {len(entry['candidates'])} đơn vị đang hoạt động ({kinds}); loại {len(entry['excluded'])} "
-          f"đơn vị đã được kiểm tra sau ngày {date.fromisoformat(p['inspected_after']):%d/%m/%Y}"
-          + (f"; {readmitted} đơn vị cần tái kiểm tra vẫn được bốc" if readmitted else "") + ".")
-    print(f"Quy tắc {p['rule']} v{p['rule_version']}: trọng số = {p['floor']:g} + điểm rủi ro; xác suất = "
-          f"{p['n']} × trọng số / tổng trọng số (tối đa 1); bốc hệ thống, hạt giống {p['seed']}.")
+    print(f"Ứng viên: {number(len(entry['candidates']))} đơn vị đang hoạt động ({kinds}); loại "
+          f"{number(len(entry['excluded']))} đơn vị đã được kiểm tra sau ngày "
+          f"{date.fromisoformat(p['inspected_after']):%d/%m/%Y}"
+          + (f"; {number(readmitted)} đơn vị cần tái kiểm tra vẫn được bốc" if readmitted else "") + ".")
+    # the seed is written as typed (no thousands dots): the operator may pass it back with --seed
+    print(f"Quy tắc {p['rule']} v{p['rule_version']}: trọng số = {number(p['floor'], None)} + điểm rủi ro; xác suất "
+          f"= {number(p['n'])} × trọng số / tổng trọng số (tối đa 1); bốc hệ thống, hạt giống {p['seed']}.")
     by_code = {c["code"]: c for c in entry["candidates"]}
-    print(f"\nCác đơn vị được bốc ({len(entry['drawn'])}) — GIỮ KÍN đến khi kiểm tra:")
+    print(f"\nCác đơn vị được bốc ({number(len(entry['drawn']))}) — GIỮ KÍN đến khi kiểm tra:")
     width = max(len(d["code"]) for d in entry["drawn"])
     for i, d in enumerate(entry["drawn"], 1):
         c = by_code[d["code"]]
         print(f"  {i:>2}. {d['code']:<{width}}  {d['name']}  ({UNIT_TYPE_VI.get(c['type'], c['type'])})  "
-              f"rủi ro {c['risk_score']:.2f}  xác suất {c['probability']:.1%}"
+              f"rủi ro {number(c['risk_score'], 2)}  xác suất {percent(c['probability'])}"
               + ("  [tái kiểm tra]" if c["readmitted"] else ""))
