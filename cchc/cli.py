@@ -187,31 +187,24 @@ def _check_sources(args: argparse.Namespace) -> int:
 
 def _refresh(args: argparse.Namespace) -> int:
     from cchc.console import show_progress
-    from pipelines.run import refresh
+    from pipelines.run import checked_settings, refresh
 
-    settings = Settings.from_env()
+    settings = checked_settings()  # before the demo city is generated for nothing
+    if settings is None:
+        return 2
     show_progress(sys.stderr)
     if settings.sources_configured:
-<<<<<<< HEAD
-        return refresh(debug=args.debug, reconcile=args.reconcile)
-=======
         failpoints.reached("refresh.before_run")
-        return refresh(debug=args.debug)
->>>>>>> cli19
+        return refresh(debug=args.debug, reconcile=args.reconcile)
     from cchc.demo import BANNER, demo_label, environment, simulated_city
 
     print(f"No source is configured: this refresh runs on the built-in simulated city ({demo_label(settings)}). "
           f"Everything it publishes is marked {BANNER}.\nGenerating the city from {settings.sync_start:%d/%m/%Y} "
           "to yesterday ...", flush=True)
     with simulated_city(settings) as city, environment(city.env):
-<<<<<<< HEAD
-        print(f"Generated {city.records:,} records in {city.seconds:.0f} s; syncing them:", flush=True)
-        return refresh(debug=args.debug, reconcile=args.reconcile)
-=======
         print(f"Generated {counted(city.records, 'record')} in {city.seconds:.0f} s; syncing them:", flush=True)
         failpoints.reached("refresh.before_run")
-        return refresh(debug=args.debug)
->>>>>>> cli19
+        return refresh(debug=args.debug, reconcile=args.reconcile)
 
 
 def _reset(args: argparse.Namespace) -> int:

@@ -27,12 +27,8 @@ def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None 
     the reconcile job (every system re-read over CCHC_RECONCILE_DAYS); print one line per system, and every
     failure on `err`. 0 when all succeeded, 1 when something failed, 2 on a configuration error, 130 when
     interrupted (Ctrl-C)."""
-    try:
-        settings = Settings.from_env()  # a wrong variable is one line here, not a stack of Dagster errors
-        load_calendar(settings.calendar_file)  # and a bad calendar file one line per bad row, before anything runs
-    except PipelineError as exc:
-        for line in str(exc).splitlines():
-            print(f"cchc refresh: {line}", file=err)
+    settings = checked_settings(err)
+    if settings is None:
         return 2
     began = time.perf_counter()
     job = defs.resolve_job_def("reconcile" if reconcile else "refresh")
@@ -60,6 +56,19 @@ def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None 
         if not ok and send_failure_alert(settings, failures, result.run_id):
             print("  alert          e-mail sent to " + ", ".join(settings.alert.recipients), file=out)
         return 0 if ok else 1
+
+
+def checked_settings(err=sys.stderr) -> Settings | None:
+    """The settings, or None after saying what is wrong: a wrong variable is one line here, not a stack of
+    Dagster errors, and a bad calendar file one line per bad row, before anything runs."""
+    try:
+        settings = Settings.from_env()
+        load_calendar(settings.calendar_file)
+    except PipelineError as exc:
+        for line in str(exc).splitlines():
+            print(f"cchc refresh: {line}", file=err)
+        return None
+    return settings
 
 
 @contextmanager
