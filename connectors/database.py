@@ -224,7 +224,7 @@ class DatabaseReader:
             return None
         missing = [c for c in selected_columns(self.tables[table]) if c not in present]
         if missing:
-            return f"table {table} lacks column(s) {', '.join(missing)}"
+            return f"table {table} lacks {'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}"
         return None
 
 

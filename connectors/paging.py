@@ -34,6 +34,7 @@ from urllib.parse import urljoin
 
 from connectors.http import GatewayClient, GatewayResponse, Transient
 from connectors.readahead import read_ahead
+from core.english import counted
 from core.errors import PagingError
 from core.timezone import ICT
 from sources import CursorPages, GatewayEndpoint, LinkPages, OffsetPages, System, Whole
@@ -330,7 +331,7 @@ def _walk_chunk(client: GatewayClient, endpoint: Endpoint, lo: datetime, hi: dat
     if not read.moved:
         if read.delivered != read.total:
             raise _fail(endpoint, f"page 1 promised a total of {read.total} but the window delivered "
-                                  f"{read.delivered} records",
+                                  f"{counted(read.delivered, 'record')}",
                         "The source miscounts its window: report it to its operator; running again will not help")
         return
     if rereads_left <= 0:
@@ -444,7 +445,7 @@ def _walk_link(client, endpoint, lo, hi, size, stats) -> Iterator[Page]:
         page += 1
     if delivered < promised:
         # records only move forward in this walk, so an honest source delivers at least its total
-        raise _fail(endpoint, f"page 1 promised a total of {promised} but the walk delivered {delivered} records",
+        raise _fail(endpoint, f"page 1 promised a total of {promised} but the walk delivered {counted(delivered, 'record')}",
                     "The source miscounts its window: report it to its operator; running again will not help")
 
 

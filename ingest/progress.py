@@ -36,7 +36,8 @@ class ProgressInfo:
     def text(self) -> str:
         of = f" of {self.promised:,}" if self.promised is not None and not self.done else ""
         state = "done" if self.done else "fetching"
-        return (f"{self.system}: {state}, {self.fetched:,}{of} records, {self.rate:,.0f} records/s, "
+        records = "record" if self.fetched == 1 and not of else "records"
+        return (f"{self.system}: {state}, {self.fetched:,}{of} {records}, {self.rate:,.0f} records/s, "
                 f"{_clock(self.seconds)}")
 
 

@@ -4,6 +4,7 @@ import resource
 
 import dagster as dg
 
+from core.english import counted
 from core.errors import PipelineError
 from ingest.reconcile import count_check
 from ingest.sync import SyncResult, run_sync
@@ -63,7 +64,7 @@ def _sync(context: dg.AssetExecutionContext, city: CitySources, system: System) 
         context.log.error(f"{system.name} sync failed, nothing written: {exc}")
         raise
     if result.stats.rejected:
-        context.log.warning(f"{system.name}: {result.stats.rejected} records rejected (see `cchc rejects`)")
+        context.log.warning(f"{system.name}: {counted(result.stats.rejected, 'record')} rejected (see `cchc rejects`)")
     meta = _metadata(result, held)
     meta["source"] = dg.MetadataValue.text(identity)
     meta["sync_mode"] = dg.MetadataValue.text(RECONCILE if reconcile else "nightly")

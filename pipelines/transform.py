@@ -10,6 +10,7 @@ import time
 
 import dagster as dg
 
+from core.english import counted
 from pipelines.resources import WRITER_POOL, CitySources
 from sources import System
 from storage.publish import mart_comments
@@ -109,7 +110,7 @@ def model_asset(model: SqlModel, systems: tuple[System, ...]) -> dg.AssetsDefini
                 meta["dagster/column_schema"] = dg.MetadataValue.table_schema(column_schema(state.con, model))
             if model.ref in PREVIEWS:
                 meta["preview"] = dg.MetadataValue.md(_markdown(state.con, PREVIEWS[model.ref]))
-        shown = "a view" if rows is None else f"{rows:,} rows"
+        shown = "a view" if rows is None else counted(rows, "row")
         log.info("built %s: %s in %.1f s", model.ref, shown, time.perf_counter() - began,
                  extra={"step": f"SQL models: {model.ref}, {shown}"})
         return dg.MaterializeResult(metadata=meta)
