@@ -188,7 +188,7 @@ def test_a_page_lying_about_its_total_is_an_error():
 def test_a_link_walk_short_of_its_total_is_an_error():
     answer = json_answer([{"ma_nhiem_vu": "NV-1"}], headers={"X-Total-Count": "50"})
     with FakeGateway(lambda path, query, n: answer) as fake:
-        with pytest.raises(PagingError, match="promised a total of 50 but the walk delivered 1 record\."):
+        with pytest.raises(PagingError, match=r"promised a total of 50 but the walk delivered 1 record\."):
             walk(fast_client(fake.url), "nhiemvu", T0, T0)
 
 
