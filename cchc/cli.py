@@ -189,7 +189,7 @@ def _refresh(args: argparse.Namespace) -> int:
     from cchc.console import show_progress
     from pipelines.run import checked_settings, refresh
 
-    settings = checked_settings()  # before the demo city is generated for nothing
+    settings = checked_settings(prefix="cchc")  # before the demo city is generated for nothing
     if settings is None:
         return 2
     show_progress(sys.stderr)

@@ -261,7 +261,7 @@ def check_everything(settings: Settings, report: Report, limits: Limits, configu
                      today: date | None = None) -> None:
     """Every check but the configuration's own: they run side by side, lines print in a fixed order."""
     report.emit([configuration_line(settings, configured)])
-    emit_calendar(report, settings, today or datetime.now(ICT).date())
+    emit_calendar(report, settings, today or clock.today())
     gateway = [s for s in SYSTEMS if isinstance(s.access, GatewayEndpoint)]
     databases = [_Job(_what(s), limits.database, partial(check_database, s, settings, limits), DATABASE_TODO)
                  for s in SYSTEMS if isinstance(s.access, Database)]

@@ -21,12 +21,13 @@ from pipelines.health import publish_failure_health
 from pipelines.instance import project_instance
 
 
-def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None = None, debug: bool = False,
+def refresh(out=None, err=None, instance: dg.DagsterInstance | None = None, debug: bool = False,
             reconcile: bool = False) -> int:
     """Run the refresh job once on the project's instance (the one `cchc ui` shows) — or, with `reconcile`,
     the reconcile job (every system re-read over CCHC_RECONCILE_DAYS); print one line per system, and every
     failure on `err`. 0 when all succeeded, 1 when something failed, 2 on a configuration error, 130 when
     interrupted (Ctrl-C)."""
+    out, err = out or sys.stdout, err or sys.stderr  # the streams of the call, not of the import
     settings = checked_settings(err)
     if settings is None:
         return 2
@@ -58,7 +59,7 @@ def refresh(out=sys.stdout, err=sys.stderr, instance: dg.DagsterInstance | None 
         return 0 if ok else 1
 
 
-def checked_settings(err=sys.stderr) -> Settings | None:
+def checked_settings(err=None, prefix: str = "cchc refresh") -> Settings | None:
     """The settings, or None after saying what is wrong: a wrong variable is one line here, not a stack of
     Dagster errors, and a bad calendar file one line per bad row, before anything runs."""
     try:
@@ -66,7 +67,7 @@ def checked_settings(err=sys.stderr) -> Settings | None:
         load_calendar(settings.calendar_file)
     except PipelineError as exc:
         for line in str(exc).splitlines():
-            print(f"cchc refresh: {line}", file=err)
+            print(f"{prefix}: {line}", file=err or sys.stderr)
         return None
     return settings
 
