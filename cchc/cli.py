@@ -13,7 +13,7 @@ from importlib import metadata
 
 from dotenv import load_dotenv
 
-from core.errors import PipelineError
+from core.errors import FolderNotWritable, PipelineError
 from core.settings import Settings
 
 
@@ -216,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ncchc: interrupted; nothing half-done was kept.", file=sys.stderr)
         return 130
+    except FolderNotWritable as exc:  # a full disk, a read-only folder: the run failed, as a refresh's does (1)
+        if args.debug:
+            traceback.print_exc()
+        print(f"cchc: {exc}", file=sys.stderr)
+        return 1
     except (ValueError, PipelineError) as exc:
         if args.debug:
             traceback.print_exc()

@@ -25,6 +25,10 @@ def readable_error(error) -> str:
     for err in chain:
         if err.cls_name in OUR_ERRORS:
             return err.message.strip().split("\n")[0].removeprefix(f"core.errors.{err.cls_name}: ")
+    for err in chain:  # a disk that filled, a folder made read-only, under a step that said nothing of it
+        cannot_write = errors.not_writable(err.message)
+        if cannot_write is not None:
+            return str(cannot_write)
     last = chain[-1]
     return f"{last.cls_name}: {last.message.strip().splitlines()[0] if last.message.strip() else ''}"
 
