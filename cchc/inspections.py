@@ -8,6 +8,7 @@ reader skips such rows, so a forgotten example never becomes an inspection.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from datetime import date
@@ -89,11 +90,13 @@ def write_template(path: Path, units: list[tuple[str, str, date | None]]) -> Pat
     lists.sheet_state = "hidden"
     with writing_in(path.parent, "the template"):
         path.parent.mkdir(parents=True, exist_ok=True)
-        # written beside, then renamed: a failed save (a full disk) leaves no half workbook, and a file
-        # of that name as it was
+        # built in memory (a small workbook), written beside, then renamed: a failed write (a full disk) leaves
+        # no half workbook, and a file of that name as it was
+        content = io.BytesIO()
+        book.save(content)
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
         try:
-            book.save(partial)
+            partial.write_bytes(content.getvalue())
             os.replace(partial, path)
         except BaseException:
             partial.unlink(missing_ok=True)

@@ -85,7 +85,7 @@ class SourceChanged(PipelineError):
 # --- a folder that cannot be written ---------------------------------------------------------------------
 
 _CANNOT_WRITE = {
-    errno.ENOSPC: ("the disk is full", "free space there", "on another disk"),
+    errno.ENOSPC: ("no space is left on the disk", "free space there", "on another disk"),
     errno.EDQUOT: ("the disk quota of user {user} is used up", "free space there or raise the quota", "on another disk"),
     errno.EROFS: ("the file system is read-only", "remount it read-write", "in a writable folder"),
     errno.EACCES: ("user {user} may not write there", "give {user} write access to it", "in a writable folder"),
@@ -106,7 +106,7 @@ class FolderNotWritable(PipelineError):
         user = _user()
         problem, fix, elsewhere = (text.format(user=user) for text in _CANNOT_WRITE[code])
         if code == errno.ENOSPC and free is not None:
-            problem += f" ({megabytes(free)} free)"
+            problem += f" ({megabytes(free)} free now)"
         self.problem = f"cannot write {what + ' ' if what else ''}in {self.folder}: {problem}"
         super().__init__(self.problem, f"{fix}{_or_set(setting, elsewhere)}, then run again")
 
@@ -140,25 +140,47 @@ def megabytes(size: int) -> str:
 
 def not_writable(error: BaseException | str, folder: str | Path | None = None, what: str = "",
                  setting: str = "") -> FolderNotWritable | None:
-    """The FolderNotWritable that `error` (an OSError, a DuckDB error, or the text of one) amounts to, naming
-    `folder` (else the folder of the file the error names); None when it is about something else.
+    """The FolderNotWritable that `error` (an OSError, a DuckDB error, the text of one, or an error they
+    caused) amounts to, naming `folder` (else the folder of the file the error names); None when it is about
+    something else, or names no file and no folder is given.
 
-    DuckDB's errors carry no errno, only the system's text of it (`No space left on device`), which is
-    what is matched; an error that names no file and no folder given is left alone."""
-    if isinstance(error, FolderNotWritable):
-        return error
-    code, path = None, None
-    if isinstance(error, OSError) and error.errno in _CANNOT_WRITE:
-        code, path = error.errno, error.filename
-    elif not isinstance(error, OSError):
-        text = str(error)
-        code = next((c for c in _CANNOT_WRITE if os.strerror(c) in text), None)
-        found = _PATH_IN_MESSAGE.search(text)
-        path = (found.group(1) or found.group(2)) if found else None
-    if code is None or (folder is None and not path):
+    DuckDB's errors carry no errno, only the system's text of it (`No space left on device`): that is what
+    is matched. The causes are looked at too: the error of a cleanup (a ROLLBACK after a COMMIT that could
+    not be written) may be the one raised."""
+    for each in _chain(error):
+        if isinstance(each, FolderNotWritable):
+            return each
+        found = _cannot_write(each)
+        if found is not None:
+            code, path = found
+            break
+    else:
         return None
-    folder = Path(os.path.abspath(folder if folder is not None else os.path.dirname(os.fsdecode(path)) or "."))
+    if folder is None and not path:
+        return None
+    folder = Path(os.path.abspath(folder if folder is not None else os.path.dirname(path) or "."))
     return FolderNotWritable(folder, code, what, setting, free=_free(folder) if code == errno.ENOSPC else None)
+
+
+def _chain(error: BaseException | str) -> list[BaseException | str]:
+    chain = []
+    while error is not None and not any(error is seen for seen in chain):
+        chain.append(error)
+        error = None if isinstance(error, str) else (error.__cause__ or error.__context__)
+    return chain
+
+
+def _cannot_write(error: BaseException | str) -> tuple[int, str | None] | None:
+    """(errno, the file named) when `error` says a write was refused for one of the operator's reasons."""
+    if isinstance(error, OSError):
+        return (error.errno, os.fsdecode(error.filename) if error.filename else None) \
+            if error.errno in _CANNOT_WRITE else None
+    text = str(error)
+    code = next((c for c in _CANNOT_WRITE if os.strerror(c) in text), None)
+    if code is None:
+        return None
+    found = _PATH_IN_MESSAGE.search(text)
+    return code, (found.group(1) or found.group(2)) if found else None
 
 
 def _free(folder: Path) -> int | None:

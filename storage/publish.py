@@ -60,17 +60,17 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path, sources: dict[str, str
     if not sources:
         raise RuntimeError("there are no marts tables to publish; the published file was left as it was")
     check_space(con, target)
-    try:
-        with writing_in(folder, "the published file"):
+    with writing_in(folder, "the published file"):  # its free space is told once the new file is removed
+        try:
             counts = _write(con, staging, sources)
             if wal.exists():
                 raise RuntimeError(f"publishing left a write-ahead log beside {staging.name}; the file was not "
                                    "swapped in")
             failpoints.reached("publish.before_swap")
             os.replace(staging, target)
-    except BaseException:
-        _remove(staging, wal)
-        raise
+        except BaseException:
+            _remove(staging, wal)
+            raise
     return counts
 
 
