@@ -13,12 +13,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from disk_support import MB, digest, fill, free, listing, read_only, resize, tmpfs
 
 import storage.publish
 from cchc.cli import main
 from cchc.draw import audit
 from core.errors import FolderNotWritable, NotEnoughSpace, not_writable
-from disk_support import MB, digest, fill, free, listing, read_only, resize, tmpfs
 from storage.filelock import FileLock
 from storage.publish import MARGIN, publish
 from storage.state import StateStore
