@@ -115,12 +115,10 @@ class NotEnoughSpace(FolderNotWritable):
     """Refused before writing: the file to be written needs more space than the folder has."""
 
     def __init__(self, folder: str | Path, what: str, needed: int, free: int, estimate: str, setting: str = ""):
-        self.needed, self.free = needed, free
-        PipelineError.__init__(
-            self, f"not enough space in {folder} for {what}: it needs about {megabytes(needed)} ({estimate}), "
-                  f"{megabytes(free)} are free; nothing was written",
-            f"free space there{_or_set(setting, 'on another disk')}, then run again")
-        self.folder, self.code = Path(folder), errno.ENOSPC
+        self.folder, self.code, self.needed, self.free = Path(folder), errno.ENOSPC, needed, free
+        self.problem = (f"not enough space in {folder} for {what}: it needs about {megabytes(needed)} ({estimate}), "
+                        f"{megabytes(free)} are free; nothing was written")
+        PipelineError.__init__(self, self.problem, f"free space there{_or_set(setting, 'on another disk')}, then run again")
 
 
 def _user() -> str:

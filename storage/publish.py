@@ -132,9 +132,9 @@ def space_needed(con: duckdb.DuckDBPyConnection, target: Path) -> tuple[int, str
 
     The marts' size is the larger of two: the size of the file published now (the marts change little from
     one night to the next), and what the marts take in the state file: the blocks their tables hold, plus
-    the state's write-ahead log, where the marts not yet checkpointed are (an upper bound: the log holds
-    other writes too, at most DuckDB's checkpoint threshold of 16 MB). With the demo city: 13.5 MB of blocks
-    and a 5.4 MB log at the first publish, for a new file of 19.0 MB. A quarter is added for what the
+    the state's write-ahead log, where the marts not yet checkpointed are (the log holds other writes too,
+    so this errs high, by less than DuckDB's checkpoint threshold of 16 MB). With the demo city: 13.5 MB of
+    blocks and a 5.4 MB log at the first publish, for a new file of 19.0 MB. A quarter is added for what the
     estimate misses (the published file's older storage format), and 4 MB for the new file's log and metadata.
     """
     tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
