@@ -225,3 +225,52 @@ def test_the_inspections_template_into_a_read_only_or_full_folder(tmp_path, cli,
     assert existing.read_bytes() == b"the inspectors' own workbook", "a failed save leaves the file as it was"
     assert sorted(listing(small_disk)) == ["ballast", "mau.xlsx"], "and no half workbook beside it"
     assert free(small_disk) < 8 * 1024
+
+
+# --- what the messages say for the reasons root cannot be made to meet ------------------------------------
+
+
+@pytest.mark.parametrize(("code", "says"), [
+    (errno.EACCES, "user {user} may not write there. Give {user} write access to it (or set CCHC_WEB_USERS to a "
+                   "path in a writable folder), then run again."),
+    (errno.EPERM, "user {user} may not write there. Give {user} write access to it (or set CCHC_WEB_USERS to a "
+                  "path in a writable folder), then run again."),
+    (errno.EDQUOT, "the disk quota of user {user} is used up. Free space there or raise the quota (or set "
+                   "CCHC_WEB_USERS to a path on another disk), then run again."),
+])
+def test_permission_and_quota(code, says, tmp_path):
+    import getpass
+
+    error = not_writable(OSError(code, os.strerror(code), str(tmp_path / "web-users.json")), what="the users file",
+                         setting="CCHC_WEB_USERS")
+    assert str(error) == f"cannot write the users file in {tmp_path}: " + says.format(user=getpass.getuser())
+    # DuckDB's text of the same
+    duck = duckdb.IOException(f'IO Error: Cannot open file "{tmp_path}/x.duckdb": {os.strerror(code)}')
+    assert (not_writable(duck).folder, not_writable(duck).code) == (tmp_path, code)
+
+
+def test_a_step_of_a_run_that_met_a_full_disk_reads_as_one_line_naming_the_folder():
+    from dagster._utils.error import SerializableErrorInfo
+
+    from pipelines.failures import readable_error, run_failures_from_events
+
+    duck = SerializableErrorInfo('_duckdb.TransactionException: TransactionContext Error: Failed to commit: Could '
+                                 'not write file "/srv/kho/cchc-state.duckdb.wal": No space left on device\n', [],
+                                 "TransactionException")
+    wrapped = SerializableErrorInfo("dagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while "
+                                    'executing op "marts__units"\n', [], "DagsterExecutionStepExecutionError",
+                                    cause=duck)
+    line = readable_error(wrapped)
+    assert line.startswith("cannot write in /srv/kho: no space is left on the disk") and line.endswith(
+        "Free space there, then run again."), line
+
+    class Event:
+        event_type_value = "STEP_FAILURE"
+
+        def __init__(self, step, error):
+            self.step_key, self.event_specific_data = step, type("Data", (), {"error": error})()
+
+    other = SerializableErrorInfo("core.errors.SourceError: qlvb /api/van-ban: HTTP 404\n", [], "SourceError")
+    failures = run_failures_from_events([Event("raw__qlvb", wrapped), Event("marts__units", wrapped),
+                                         Event("raw__baocao", other), Event("marts__findings", wrapped)])
+    assert failures == {"baocao": "qlvb /api/van-ban: HTTP 404", "qlvb (and 2 more steps)": line}
