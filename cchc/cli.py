@@ -15,7 +15,7 @@ from dotenv import load_dotenv
 
 from core import failpoints
 from core.english import counted
-from core.errors import PipelineError
+from core.errors import FolderNotWritable, PipelineError
 from core.settings import Settings
 from sources import SYSTEMS
 
@@ -274,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ncchc: interrupted; nothing half-done was kept.", file=sys.stderr)
         return 130
+    except FolderNotWritable as exc:  # a full disk, a read-only folder: the run failed, as a refresh's does (1)
+        if args.debug:
+            traceback.print_exc()
+        print(f"cchc: {exc}", file=sys.stderr)
+        return 1
     except (ValueError, PipelineError) as exc:
         if args.debug:
             traceback.print_exc()

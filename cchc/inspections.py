@@ -8,6 +8,8 @@ reader skips such rows, so a forgotten example never becomes an inspection.
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -18,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from brief.warehouse import BriefError, fetch_one, has_table, open_warehouse
-from core.errors import PipelineError
+from core.errors import PipelineError, writing_in
 from core.settings import Settings
 from models.register import CLAIMS, EXAMPLE_PREFIX, INSPECTION_KINDS, REGISTER_ROWS, SIGNAL_CODES, RegisterRow
 
@@ -86,8 +88,19 @@ def write_template(path: Path, units: list[tuple[str, str, date | None]]) -> Pat
     for model in REGISTER_ROWS:
         _sheet(book.create_sheet(model.SHEET), model, ranges)
     lists.sheet_state = "hidden"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with writing_in(path.parent, "the template"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # built in memory (a small workbook), written beside, then renamed: a failed write (a full disk) leaves
+        # no half workbook, and a file of that name as it was
+        content = io.BytesIO()
+        book.save(content)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        try:
+            partial.write_bytes(content.getvalue())
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     return path
 
 

@@ -16,7 +16,8 @@ from sources import SYSTEMS, system_named
 from storage.state import StateStore
 
 
-def run_reset(name: str, yes: bool, out=sys.stdout) -> int:
+def run_reset(name: str, yes: bool, out=None) -> int:
+    out = out or sys.stdout  # looked up now, not when the module was imported (a test's captured stream)
     settings = Settings.from_env()
     try:
         systems = SYSTEMS if name == "all" else (system_named(name),)

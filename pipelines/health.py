@@ -4,9 +4,11 @@ the alert is configured (`pipelines/alerts.py`)."""
 
 from __future__ import annotations
 
+import logging
+
 import dagster as dg
 
-from core.errors import PipelineError
+from core.errors import FolderNotWritable, PipelineError
 from core.settings import Settings
 from pipelines.alerts import send_failure_alert
 from pipelines.failures import run_failures_from_events
@@ -14,14 +16,20 @@ from storage.publish import republish_health
 from storage.sqlmodels import discover, prepare
 from storage.state import StateStore
 
+log = logging.getLogger(__name__)
+
 
 def publish_failure_health(settings: Settings) -> bool:
     """Recompute source_health from the sync log and swap it into the published file."""
     if not settings.state_path.exists():
         return False
-    with StateStore(settings.state_path) as state:
-        prepare(state.con, settings.as_of)
-        return republish_health(state.con, settings.warehouse, discover()["marts.source_health"].sql)
+    try:
+        with StateStore(settings.state_path) as state:
+            prepare(state.con, settings.as_of)
+            return republish_health(state.con, settings.warehouse, discover()["marts.source_health"].sql)
+    except FolderNotWritable as exc:  # the run's failures said so already: not a second error on top
+        log.info("source_health was not republished: %s", exc)
+        return False
 
 
 def failure_sensor(*jobs) -> dg.SensorDefinition:

@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from core.errors import writing_in
+
 
 class FileLock:
     def __init__(self, path: str | Path):
@@ -17,9 +19,10 @@ class FileLock:
 
     def acquire(self, timeout: float, on_busy: Callable[[], None] | None = None) -> bool:
         """Take the lock, waiting up to `timeout` seconds; `on_busy` is called once if it must wait.
-        False when it could not be had in time."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o644)
+        False when it could not be had in time; FolderNotWritable when the lock file cannot be created."""
+        with writing_in(self.path.parent):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(str(self.path), os.O_RDWR | os.O_CREAT, 0o644)
         deadline, told = time.monotonic() + timeout, False
         while True:
             try:

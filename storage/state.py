@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ import orjson
 import pyarrow as pa
 
 from core import clock
-from core.errors import StateLocked
+from core.errors import StateLocked, not_writable, writing_in
 from sources import SYSTEMS, RawTable, System
 from storage.filelock import FileLock
 from storage.migrations import register, upgrade
@@ -65,22 +66,33 @@ class StateStore:
         self._lock = FileLock(str(self.path) + ".lock")
 
     def __enter__(self) -> StateStore:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._acquire_lock()
-        try:
-            self.con = duckdb.connect(str(self.path))
-            tmp = self.path.parent / ".duckdb-tmp"
-            for setting in ("SET preserve_insertion_order = false", f"SET memory_limit = '{self.memory_limit}'",
-                            f"SET temp_directory = '{tmp}'", "SET TimeZone = 'Asia/Ho_Chi_Minh'"):
-                self.con.execute(setting)
-            upgrade(self.con, self.systems)
-        except BaseException:
-            self.close()
-            raise
+        with writing_in(self.path.parent, "the pipeline state"):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._acquire_lock()
+            try:
+                self.con = duckdb.connect(str(self.path))
+                tmp = self.path.parent / ".duckdb-tmp"
+                for setting in ("SET preserve_insertion_order = false", f"SET memory_limit = '{self.memory_limit}'",
+                                f"SET temp_directory = '{tmp}'", "SET TimeZone = 'Asia/Ho_Chi_Minh'"):
+                    self.con.execute(setting)
+                upgrade(self.con, self.systems)
+            except BaseException:
+                with suppress(duckdb.Error):
+                    self.close()
+                raise
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        """Closes the store; an error of the block that says the folder cannot be written (a full disk, a
+        read-only file system: DuckDB's IO errors, OSErrors) is raised as FolderNotWritable, naming it."""
+        if exc is None:
+            self.close()
+            return
+        with suppress(duckdb.Error):  # the block's error is the one to tell
+            self.close()
+        error = not_writable(exc, self.path.parent, "the pipeline state")
+        if error is not None and error is not exc:
+            raise error from exc
 
     def close(self) -> None:
         if self.con is not None:
@@ -288,7 +300,8 @@ class SyncWriter:
             con.execute("COMMIT")
             self._open = False
         except BaseException:
-            self.abort()
+            with suppress(duckdb.Error):  # the merge's error is the one to tell (on a full disk, abort fails too)
+                self.abort()
             raise
         self._drop_staging()
         return self.stats
@@ -356,7 +369,8 @@ class SyncWriter:
         """Roll the sync back: nothing staged stays, the raw tables and the cursor are as they were."""
         if self._open:
             self._open = False
-            self.con.execute("ROLLBACK")
+            with suppress(duckdb.TransactionException):  # a COMMIT that failed has already rolled back
+                self.con.execute("ROLLBACK")
         self._drop_staging()
 
     def _drop_staging(self) -> None:

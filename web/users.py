@@ -18,7 +18,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from core.errors import PipelineError
+from core.errors import PipelineError, writing_in
 from core.timezone import ICT
 
 ROLES = {"thanh-tra": "Thanh tra viên", "quan-tri": "Quản trị"}
@@ -73,17 +73,20 @@ class UsersFile:
                              "restore it from a backup, or remove it and add the users again") from None
 
     def _write(self, users: dict[str, dict]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".web-users-", dir=self.path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"users": users}, f, ensure_ascii=False, indent=1, sort_keys=True)
-            os.replace(tmp, self.path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        """A new file beside the old one, swapped in: a failed write (a full disk) leaves the old one whole,
+        and a folder that cannot be written is one line (FolderNotWritable)."""
+        with writing_in(self.path.parent, "the users file", "CCHC_WEB_USERS"):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".web-users-", dir=self.path.parent)
+            try:
+                os.fchmod(fd, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    json.dump({"users": users}, f, ensure_ascii=False, indent=1, sort_keys=True)
+                os.replace(tmp, self.path)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
 
     def add(self, login: str, role: str, password: str) -> User:
         if not LOGIN.fullmatch(login):

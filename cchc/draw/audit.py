@@ -8,15 +8,19 @@ refused (the draws in it may already have been seen): the operator checks who co
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import secrets
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from cchc.draw.candidates import DrawError
+from core.errors import FolderNotWritable, PipelineError, not_writable
 
 LOG_VARIABLE = "CCHC_DRAW_LOG"
 
@@ -65,18 +69,53 @@ def new_id(path: Path, drawn_at: datetime) -> str:
 
 
 def append(path: Path, entry: dict) -> None:
-    """Append one entry as one line, under an exclusive lock, and flush it to disk; the file is created 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    """Append one entry as one line, under an exclusive lock, and flush it to disk; the file is created 0600.
+    A write that fails (a full disk) is undone: the log never keeps half a line."""
+    with _writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    except PermissionError:
-        raise DrawError(f"không ghi được nhật ký bốc thăm {path}: không có quyền ghi") from None
+        try:
+            _check_private(path, fd)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            end = os.lseek(fd, 0, os.SEEK_END)
+            data = memoryview((json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+            try:
+                while data:
+                    data = data[os.write(fd, data):]
+                os.fsync(fd)
+            except OSError:
+                os.ftruncate(fd, end)
+                raise
+        finally:
+            os.close(fd)
+
+
+_VIETNAMESE = {
+    errno.ENOSPC: ("ổ đĩa đã đầy", "giải phóng dung lượng ở đó"),
+    errno.EDQUOT: ("người dùng đã hết hạn mức dung lượng đĩa", "giải phóng dung lượng hoặc nâng hạn mức"),
+    errno.EROFS: ("hệ thống tệp chỉ cho phép đọc", "gắn lại (remount) ổ đĩa ở chế độ ghi được"),
+    errno.EACCES: ("người dùng này không có quyền ghi ở đó", "cấp quyền ghi cho người dùng này"),
+    errno.EPERM: ("người dùng này không có quyền ghi ở đó", "cấp quyền ghi cho người dùng này"),
+}
+
+
+class DrawLogNotWritable(FolderNotWritable):
+    """The draw log cannot be written: the draw is not made (nothing shown, nothing logged)."""
+
+    def __init__(self, path: Path, cause: FolderNotWritable):
+        problem, fix = _VIETNAMESE[cause.code]
+        PipelineError.__init__(self, f"không ghi được nhật ký bốc thăm {path} (thư mục {cause.folder}): {problem}; "
+                                     f"chưa bốc thăm — hãy {fix} (hoặc đặt {LOG_VARIABLE} sang thư mục khác) rồi bốc "
+                                     f"lại ({cause.problem})")
+        self.folder, self.code, self.problem = cause.folder, cause.code, cause.problem
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
     try:
-        _check_private(path, fd)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        data = memoryview((json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
-        while data:
-            data = data[os.write(fd, data):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        yield
+    except OSError as exc:
+        cause = not_writable(exc, path.parent, "the draw log")
+        if cause is None:
+            raise
+        raise DrawLogNotWritable(path, cause) from exc
