@@ -206,7 +206,7 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int | None:
 
 
 def build_all(con: duckdb.DuckDBPyConnection, as_of: date, models: dict[str, SqlModel] | None = None,
-              calendar: WorkingCalendar | None = None) -> dict[str, int | None]:
+              calendar: WorkingCalendar | None = None, signals: tuple[Signal, ...] = SIGNALS) -> dict[str, int | None]:
     models = models or discover()
-    prepare(con, as_of, calendar)
+    prepare(con, as_of, calendar, signals)
     return {m.ref: build_model(con, m) for m in build_order(models)}

@@ -16,7 +16,7 @@ HEAD_RECEPTION_DAYS = ByUnitType((("UBND_XA", 4), ("UBND_HUYEN", 2), ("SO", 1), 
 citizens in person (a commune once a week); units of other types are outside the signal."""
 
 QLVB_DI_KY_SO = Signal(
-    code="QLVB_DI_KY_SO", system="qlvb", kind="ratio", threshold=0.95,
+    code="QLVB_DI_KY_SO", kind="ratio", threshold=0.95,
     unit_of_measure_vi="văn bản", name_vi="Tỷ lệ văn bản đi được ký số",
     description_vi=(
         "Tỷ lệ văn bản đi (không mật, không bị xóa) được phát hành dưới dạng điện tử và có chữ ký số, theo "
@@ -27,7 +27,7 @@ QLVB_DI_KY_SO = Signal(
 )
 
 QLVB_DEN_DUNG_HAN = Signal(
-    code="QLVB_DEN_DUNG_HAN", system="qlvb", kind="ratio", threshold=0.95,
+    code="QLVB_DEN_DUNG_HAN", kind="ratio", threshold=0.95,
     unit_of_measure_vi="văn bản", name_vi="Tỷ lệ văn bản đến xử lý đúng hạn",
     description_vi=(
         "Trong các văn bản đến đã hết hạn xử lý, tỷ lệ văn bản hoàn thành xử lý trong hoặc đúng ngày hạn, "
@@ -40,7 +40,7 @@ QLVB_DEN_DUNG_HAN = Signal(
 )
 
 QLVB_DEN_QUA_HAN_TON = Signal(
-    code="QLVB_DEN_QUA_HAN_TON", system="qlvb", kind="count", threshold=0.0,
+    code="QLVB_DEN_QUA_HAN_TON", kind="count", threshold=0.0,
     unit_of_measure_vi="văn bản", name_vi="Số văn bản đến quá hạn chưa xử lý",
     description_vi=(
         "Số văn bản đến đã hết hạn xử lý mà đến ngày đánh giá vẫn chưa hoàn thành xử lý, theo tháng của hạn"
@@ -51,7 +51,7 @@ QLVB_DEN_QUA_HAN_TON = Signal(
 )
 
 BAOCAO_NOP_DUNG_HAN = Signal(
-    code="BAOCAO_NOP_DUNG_HAN", system="baocao", kind="ratio", threshold=1.0,
+    code="BAOCAO_NOP_DUNG_HAN", kind="ratio", threshold=1.0,
     unit_of_measure_vi="báo cáo", name_vi="Tỷ lệ báo cáo nộp đúng hạn",
     description_vi=(
         "Trong các nghĩa vụ báo cáo đã hết hạn nộp, tỷ lệ báo cáo được nộp lần đầu trước hoặc đúng thời "
@@ -63,7 +63,7 @@ BAOCAO_NOP_DUNG_HAN = Signal(
 )
 
 BAOCAO_CHUA_NOP = Signal(
-    code="BAOCAO_CHUA_NOP", system="baocao", kind="count", threshold=0.0,
+    code="BAOCAO_CHUA_NOP", kind="count", threshold=0.0,
     unit_of_measure_vi="báo cáo", name_vi="Số báo cáo quá hạn chưa nộp",
     description_vi="Số nghĩa vụ báo cáo đã hết hạn nộp mà đơn vị chưa nộp lần nào, theo tháng của hạn nộp.",
     legal_basis="Nghị định 09/2019/NĐ-CP quy định chế độ báo cáo của cơ quan hành chính nhà nước",
@@ -72,7 +72,7 @@ BAOCAO_CHUA_NOP = Signal(
 )
 
 MOTCUA_DUNG_HAN = Signal(
-    code="MOTCUA_DUNG_HAN", system="motcua", kind="ratio", threshold=0.95,
+    code="MOTCUA_DUNG_HAN", kind="ratio", threshold=0.95,
     unit_of_measure_vi="hồ sơ", name_vi="Tỷ lệ hồ sơ giải quyết đúng hạn",
     description_vi=(
         "Trong các hồ sơ thủ tục hành chính đã giải quyết xong, tỷ lệ hồ sơ kết thúc xử lý trước hoặc đúng "
@@ -87,7 +87,7 @@ MOTCUA_DUNG_HAN = Signal(
 )
 
 MOTCUA_TRUC_TUYEN = Signal(
-    code="MOTCUA_TRUC_TUYEN", system="motcua", kind="ratio", threshold=0.5,
+    code="MOTCUA_TRUC_TUYEN", kind="ratio", threshold=0.5,
     unit_of_measure_vi="hồ sơ", name_vi="Tỷ lệ hồ sơ nộp trực tuyến",
     description_vi="Trong các hồ sơ đã tiếp nhận, tỷ lệ hồ sơ nộp qua kênh trực tuyến, theo tháng tiếp nhận.",
     legal_basis="Quyết định 766/QĐ-TTg năm 2022 (Bộ chỉ số phục vụ người dân, doanh nghiệp)",
@@ -97,7 +97,7 @@ MOTCUA_TRUC_TUYEN = Signal(
 )
 
 MOTCUA_THANH_TOAN_TRUC_TUYEN = Signal(
-    code="MOTCUA_THANH_TOAN_TRUC_TUYEN", system="motcua", kind="ratio", threshold=0.5,
+    code="MOTCUA_THANH_TOAN_TRUC_TUYEN", kind="ratio", threshold=0.5,
     unit_of_measure_vi="hồ sơ", name_vi="Tỷ lệ hồ sơ thanh toán trực tuyến",
     description_vi=(
         "Trong các hồ sơ đã tiếp nhận có phí, lệ phí, tỷ lệ hồ sơ được thanh toán trực tuyến (qua Cổng Dịch"
@@ -108,7 +108,7 @@ MOTCUA_THANH_TOAN_TRUC_TUYEN = Signal(
 )
 
 MOTCUA_SO_HOA = Signal(
-    code="MOTCUA_SO_HOA", system="motcua", kind="ratio", threshold=0.8,
+    code="MOTCUA_SO_HOA", kind="ratio", threshold=0.8,
     unit_of_measure_vi="hồ sơ", name_vi="Tỷ lệ hồ sơ được số hóa",
     description_vi=(
         "Trong các hồ sơ đã tiếp nhận, tỷ lệ hồ sơ có thành phần hồ sơ được số hóa, theo tháng tiếp nhận."),
@@ -120,7 +120,7 @@ MOTCUA_SO_HOA = Signal(
 )
 
 MOTCUA_TRE_HAN_KHONG_XIN_LOI = Signal(
-    code="MOTCUA_TRE_HAN_KHONG_XIN_LOI", system="motcua", kind="count", threshold=0.0,
+    code="MOTCUA_TRE_HAN_KHONG_XIN_LOI", kind="count", threshold=0.0,
     unit_of_measure_vi="hồ sơ", name_vi="Số hồ sơ trễ hạn không có phiếu xin lỗi kịp thời",
     description_vi=(
         "Số hồ sơ trễ hẹn (kết thúc xử lý sau thời điểm hẹn trả, hoặc chưa kết thúc khi đã quá hẹn) mà "
@@ -135,7 +135,7 @@ MOTCUA_TRE_HAN_KHONG_XIN_LOI = Signal(
 )
 
 NHIEMVU_DUNG_HAN = Signal(
-    code="NHIEMVU_DUNG_HAN", system="nhiemvu", kind="ratio", threshold=0.95,
+    code="NHIEMVU_DUNG_HAN", kind="ratio", threshold=0.95,
     unit_of_measure_vi="nhiệm vụ", name_vi="Tỷ lệ nhiệm vụ UBND Thành phố giao hoàn thành đúng hạn",
     description_vi=(
         "Trong các nhiệm vụ (không bị dừng thực hiện) đã hết hạn (kể cả hạn đã được gia hạn), tỷ lệ nhiệm "
@@ -148,7 +148,7 @@ NHIEMVU_DUNG_HAN = Signal(
 )
 
 NHIEMVU_QUA_HAN_TON = Signal(
-    code="NHIEMVU_QUA_HAN_TON", system="nhiemvu", kind="count", threshold=0.0,
+    code="NHIEMVU_QUA_HAN_TON", kind="count", threshold=0.0,
     unit_of_measure_vi="nhiệm vụ", name_vi="Số nhiệm vụ quá hạn chưa hoàn thành",
     description_vi=(
         "Số nhiệm vụ đã hết hạn (kể cả hạn đã được gia hạn) mà đến ngày đánh giá chưa hoàn thành, theo "
@@ -159,7 +159,7 @@ NHIEMVU_QUA_HAN_TON = Signal(
 )
 
 DONTHU_XU_LY_DON_DUNG_HAN = Signal(
-    code="DONTHU_XU_LY_DON_DUNG_HAN", system="donthu", kind="ratio", threshold=0.95,
+    code="DONTHU_XU_LY_DON_DUNG_HAN", kind="ratio", threshold=0.95,
     unit_of_measure_vi="đơn", name_vi="Tỷ lệ đơn được xử lý đúng hạn",
     description_vi=(
         "Trong các đơn đã hết hạn xử lý (10 ngày làm việc kể từ ngày nhận, không tính ngày nhận), tỷ lệ đơn"
@@ -173,7 +173,7 @@ DONTHU_XU_LY_DON_DUNG_HAN = Signal(
 )
 
 DONTHU_GIAI_QUYET_DUNG_HAN = Signal(
-    code="DONTHU_GIAI_QUYET_DUNG_HAN", system="donthu", kind="ratio", threshold=0.95,
+    code="DONTHU_GIAI_QUYET_DUNG_HAN", kind="ratio", threshold=0.95,
     unit_of_measure_vi="vụ việc", name_vi="Tỷ lệ vụ việc khiếu nại, tố cáo giải quyết đúng hạn",
     description_vi=(
         "Trong các vụ việc khiếu nại, tố cáo đã thụ lý (không rút đơn) đã hết thời hạn giải quyết theo luật"
@@ -190,7 +190,7 @@ DONTHU_GIAI_QUYET_DUNG_HAN = Signal(
 )
 
 DONTHU_TIEP_DAN_THU_TRUONG = Signal(
-    code="DONTHU_TIEP_DAN_THU_TRUONG", system="donthu", kind="days", threshold=HEAD_RECEPTION_DAYS,
+    code="DONTHU_TIEP_DAN_THU_TRUONG", kind="days", threshold=HEAD_RECEPTION_DAYS,
     unit_of_measure_vi="ngày", name_vi="Số ngày người đứng đầu tiếp công dân trong tháng",
     description_vi=("Số ngày trong tháng người đứng đầu cơ quan trực tiếp chủ trì tiếp công dân; yêu cầu tối thiểu: "
                     f"{days_required_vi(HEAD_RECEPTION_DAYS)}."),

@@ -11,6 +11,7 @@ and docs/huong-dan-thanh-tra.md are derived from it. How each signal's populatio
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,8 +48,7 @@ class ByUnitType:
 class Signal:
     """One signal of spec/signals.md: everything outside its population SQL needs to know of it."""
 
-    code: str
-    system: str  # a system of sources.catalog (a test checks)
+    code: str  # the system's name in capitals, "_", what it measures: QLVB_DI_KY_SO
     kind: Kind
     threshold: float | ByUnitType
     name_vi: str
@@ -61,6 +61,14 @@ class Signal:
     def __post_init__(self) -> None:
         if isinstance(self.threshold, ByUnitType) != (self.kind == "days"):
             raise ValueError(f"{self.code}: only a days signal has a threshold by unit type, and it always has")
+        if not re.fullmatch(r"[A-Z]+_[A-Z0-9_]*[A-Z0-9]", self.code):
+            raise ValueError(f"{self.code!r}: a signal code is its system's name in capitals, '_', then words")
+
+    @property
+    def system(self) -> str:
+        """The source system it is computed from (a name of sources.catalog, which only that module writes):
+        the code's first word."""
+        return self.code.split("_", 1)[0].lower()
 
     @property
     def direction(self) -> Direction:
