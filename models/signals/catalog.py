@@ -2,9 +2,9 @@
 
 A threshold, a Vietnamese text or a legal basis changes here and nowhere else: `marts.signal_catalog`, the days
 signal's required days in SQL, the register's drop-down, the pages and the docs' tables follow
-(`./dev docs` rewrites the tables; tests/test_signal_catalog.py fails while they differ, or when a code or a
-threshold is written by hand elsewhere). A new signal is an entry here and its population in
-`sql/intermediate/int_signals_<system>.sql`.
+(`./dev docs` rewrites the tables; tests/test_signal_catalog.py fails while they differ, and
+tests/test_signal_names.py when a code or a threshold is written by hand elsewhere). A new signal is an entry
+here and its population in `sql/intermediate/int_signals_<system>.sql`.
 """
 
 from __future__ import annotations
