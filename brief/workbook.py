@@ -31,6 +31,7 @@ from brief.styles import (
 )
 from brief.warehouse import KIND_ORDER, KIND_VI, BriefData, Signal, Unit
 from core.vietnamese import number
+from models.signals import HEAD_RECEPTION_DAYS, days_required_vi
 
 SHEETS = ("Tổng quan", "Xu hướng", "Bằng chứng", CYCLE_SHEET, "Giải thích")
 
@@ -213,7 +214,7 @@ def write_glossary(ws: Worksheet, data: BriefData) -> None:
         ws.cell(row=r, column=5, value=s.description_vi).alignment = WRAP
         threshold = ws.cell(row=r, column=6)
         if s.threshold is None:
-            threshold.value = "theo loại đơn vị: cấp xã 4, cấp huyện 2, sở và UBND Thành phố 1 ngày/tháng"
+            threshold.value = "theo loại đơn vị: " + days_required_vi(HEAD_RECEPTION_DAYS)
         else:
             threshold_cell(threshold, s.kind, s.threshold)
         threshold.alignment = WRAP

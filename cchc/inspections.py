@@ -22,7 +22,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from brief.warehouse import BriefError, fetch_one, has_table, open_warehouse
 from core.errors import PipelineError, writing_in
 from core.settings import Settings
-from models.register import CLAIMS, EXAMPLE_PREFIX, INSPECTION_KINDS, REGISTER_ROWS, SIGNAL_CODES, RegisterRow
+from models.register import CLAIMS, EXAMPLE_PREFIX, INSPECTION_KINDS, REGISTER_ROWS, RegisterRow
+from models.signals import SIGNAL_CODES, SIGNALS
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 EXAMPLE_FONT = Font(italic=True, color="7F7F7F")
@@ -117,9 +118,9 @@ def _instructions(sheet) -> None:
         sheet.cell(row, 1, f"{model.SHEET}: {columns}").alignment = Alignment(wrap_text=True)
     row += 2
     sheet.cell(row, 1, "Mã chỉ tiêu").font = Font(bold=True)
-    for code in SIGNAL_CODES:
+    for signal in SIGNALS:
         row += 1
-        sheet.cell(row, 1, code)
+        sheet.cell(row, 1, f"{signal.code}: {signal.name_vi} (ngưỡng: {signal.threshold_vi})")
     sheet.column_dimensions["A"].width = 120
 
 

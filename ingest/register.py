@@ -22,7 +22,8 @@ from connectors.pages import Fetch
 from connectors.workbooks import WorkbookFolder
 from core.errors import StateError
 from models.names import name_key, search_key
-from models.register import SIGNAL_CODES, BaoCaoKhacPhuc, CuocKiemTra, KienNghi, RegisterRow
+from models.register import BaoCaoKhacPhuc, CuocKiemTra, KienNghi, RegisterRow
+from models.signals import SIGNAL_CODES
 from models.validation import Rejected
 from storage.state import StateStore
 

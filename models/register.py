@@ -18,18 +18,13 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from core.vietnamese import percent
+
 from .base import SourceRecord
 from .names import search_key
+from .signals.catalog import MOTCUA_DUNG_HAN, SIGNAL_CODES
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-
-SIGNAL_CODES: tuple[str, ...] = (
-    "QLVB_DI_KY_SO", "QLVB_DEN_DUNG_HAN", "QLVB_DEN_QUA_HAN_TON", "BAOCAO_NOP_DUNG_HAN", "BAOCAO_CHUA_NOP",
-    "MOTCUA_DUNG_HAN", "MOTCUA_TRUC_TUYEN", "MOTCUA_THANH_TOAN_TRUC_TUYEN", "MOTCUA_SO_HOA",
-    "MOTCUA_TRE_HAN_KHONG_XIN_LOI", "NHIEMVU_DUNG_HAN", "NHIEMVU_QUA_HAN_TON", "DONTHU_XU_LY_DON_DUNG_HAN",
-    "DONTHU_GIAI_QUYET_DUNG_HAN", "DONTHU_TIEP_DAN_THU_TRUONG",
-)
-"""The signal codes of spec/signals.md (the same list as `marts.signal_catalog`; a test keeps them equal)."""
 
 INSPECTION_KINDS: dict[str, str] = {
     "KE_HOACH": "Theo kế hoạch có báo trước",
@@ -216,8 +211,9 @@ class KienNghi(RegisterRow):
     ID_FIELD: ClassVar[str] = "ma_kien_nghi"
     EXAMPLE: ClassVar[dict[str, Any]] = {
         "ma_kien_nghi": "VD-KT-2025-001/KN-01", "ma_cuoc_kiem_tra": "VD-KT-2025-001",
-        "noi_dung_kien_nghi": "Chấn chỉnh việc giải quyết hồ sơ quá hạn; bảo đảm tỷ lệ đúng hạn từ 95% trở lên.",
-        "ma_chi_tieu": "MOTCUA_DUNG_HAN", "han_khac_phuc": date(2025, 9, 30)}
+        "noi_dung_kien_nghi": "Chấn chỉnh việc giải quyết hồ sơ quá hạn; bảo đảm tỷ lệ đúng hạn từ "
+                              f"{percent(MOTCUA_DUNG_HAN.threshold, 0)} trở lên.",
+        "ma_chi_tieu": MOTCUA_DUNG_HAN.code, "han_khac_phuc": date(2025, 9, 30)}
 
     ma_kien_nghi: Text = Field(title="Mã kiến nghị")
     ma_cuoc_kiem_tra: Text = Field(title="Mã cuộc kiểm tra")

@@ -7,7 +7,10 @@ reference `raw.x`, `meta.x`, `staging.x`, `intermediate.x` or `marts.x` in its t
 
 Every building connection also holds the working-day calendar (`core/workdays.py`) as the temporary table
 `calendar_days`, from 1990 (the earliest year a source date may hold) to the year after the as-of date; the
-model `intermediate.int_working_days` is built from it, and the deadlines join that.
+model `intermediate.int_working_days` is built from it, and the deadlines join that. It also holds the signal
+catalog (`models/signals`) as the temporary tables `signal_declarations` (one row per signal) and
+`signal_unit_type_thresholds` (the days signal's threshold by unit type): `marts.signal_catalog` and the
+days signal's population read them, so no threshold or Vietnamese text of a signal is written in SQL.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from graphlib import TopologicalSorter
 from pathlib import Path
 
@@ -25,6 +28,7 @@ import pyarrow as pa
 from core import clock
 from core.workdays import FIRST_YEAR, WorkingCalendar
 from models.names import name_key
+from models.signals import SIGNALS, ByUnitType, Signal
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 LAYERS = ("staging", "intermediate", "marts")
@@ -111,11 +115,6 @@ def build_order(models: dict[str, SqlModel]) -> list[SqlModel]:
     return [models[ref] for ref in TopologicalSorter(graph).static_order()]
 
 
-@cache
-def _catalog_sql() -> str:
-    return (SQL_DIR / "marts" / "signal_catalog.sql").read_text(encoding="utf-8")
-
-
 @lru_cache(maxsize=4)
 def _calendar_table(calendar: WorkingCalendar, last_year: int) -> pa.Table:
     days = calendar.days(date(FIRST_YEAR, 1, 1), date(last_year, 12, 31))
@@ -140,17 +139,50 @@ def load_calendar_days(con: duckdb.DuckDBPyConnection, calendar: WorkingCalendar
     con.execute("SET VARIABLE calendar_key = ?", [key])
 
 
-def prepare(con: duckdb.DuckDBPyConnection, as_of: date, calendar: WorkingCalendar | None = None) -> None:
+@lru_cache(maxsize=4)
+def _signal_tables(signals: tuple[Signal, ...]) -> tuple[pa.Table, pa.Table]:
+    declarations = pa.table({
+        "position": pa.array(range(len(signals)), pa.int32()),
+        "signal_code": [s.code for s in signals], "system": [s.system for s in signals],
+        "kind": [s.kind for s in signals], "name_vi": [s.name_vi for s in signals],
+        "description_vi": [s.description_vi for s in signals],
+        "threshold": pa.array([s.single_threshold for s in signals], pa.float64()),
+        "legal_basis": [s.legal_basis for s in signals], "direction": [s.direction for s in signals],
+        "unit_of_measure_vi": [s.unit_of_measure_vi for s in signals],
+        "computation_vi": [s.computation_vi for s in signals], "evidence_vi": [s.evidence_vi for s in signals]})
+    by_type = [(s.code, i, unit_type, float(value)) for s in signals if isinstance(s.threshold, ByUnitType)
+               for i, (unit_type, value) in enumerate(s.threshold.values)]
+    thresholds = pa.table({"signal_code": pa.array([r[0] for r in by_type], pa.string()),
+                           "position": pa.array([r[1] for r in by_type], pa.int32()),
+                           "unit_type": pa.array([r[2] for r in by_type], pa.string()),
+                           "threshold": pa.array([r[3] for r in by_type], pa.float64())})
+    return declarations, thresholds
+
+
+def load_signal_catalog(con: duckdb.DuckDBPyConnection, signals: tuple[Signal, ...] = SIGNALS) -> None:
+    """The temporary tables `signal_declarations` and `signal_unit_type_thresholds` on this connection, and the
+    variable `count_signals` (the count signals' codes): as a variable, a filter on them is pushed below the
+    per-record sentences of marts.findings, which are then written only for the findings (4x faster)."""
+    declarations, thresholds = _signal_tables(signals)
+    for name, table in (("signal_declarations", declarations), ("signal_unit_type_thresholds", thresholds)):
+        con.register(f"_{name}", table)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}")
+        finally:
+            con.unregister(f"_{name}")
+    con.execute("SET VARIABLE count_signals = ?::VARCHAR[]", [[s.code for s in signals if s.kind == "count"]])
+
+
+def prepare(con: duckdb.DuckDBPyConnection, as_of: date, calendar: WorkingCalendar | None = None,
+            signals: tuple[Signal, ...] = SIGNALS) -> None:
     """Schemas, macros, the as-of date, the working-day calendar (None: the built-in one, without the
-    operator's file) and the unit-name key for one building connection."""
+    operator's file), the signal catalog and the unit-name key for one building connection."""
     load_calendar_days(con, calendar or WorkingCalendar(), as_of)
+    load_signal_catalog(con, signals)
     for schema in LAYERS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(f"SET VARIABLE as_of = DATE '{as_of.isoformat()}'")
     con.execute(f"SET VARIABLE built_at = TIMESTAMPTZ '{clock.now().isoformat()}'")
-    # The count signals, a constant of the catalog (a list of VALUES): as a variable, a filter on them is
-    # pushed below the per-record sentences, which are then written only for the findings (4x faster).
-    con.execute(f"SET VARIABLE count_signals = (SELECT list(signal_code) FROM ({_catalog_sql()}) WHERE kind = 'count')")
     for macro in MACROS:
         con.execute(macro)
     try:
@@ -174,7 +206,7 @@ def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int | None:
 
 
 def build_all(con: duckdb.DuckDBPyConnection, as_of: date, models: dict[str, SqlModel] | None = None,
-              calendar: WorkingCalendar | None = None) -> dict[str, int | None]:
+              calendar: WorkingCalendar | None = None, signals: tuple[Signal, ...] = SIGNALS) -> dict[str, int | None]:
     models = models or discover()
-    prepare(con, as_of, calendar)
+    prepare(con, as_of, calendar, signals)
     return {m.ref: build_model(con, m) for m in build_order(models)}

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from core.workdays import WorkingCalendar
 from models import validate_record
+from models.signals import SIGNALS, Signal
 from sources import raw_tables
 from storage.schema import arrow_schema
 from storage.sqlmodels import build_all
@@ -63,15 +64,15 @@ def load_raw(con: duckdb.DuckDBPyConnection, table: str, records: list[dict]) ->
 _FILES = itertools.count()  # a new state file for each build
 
 
-def build(tmp_path, as_of: date, calendar: WorkingCalendar | None = None,
+def build(tmp_path, as_of: date, calendar: WorkingCalendar | None = None, signals: tuple[Signal, ...] = SIGNALS,
           **tables: list[dict]) -> duckdb.DuckDBPyConnection:
     """Load the given raw tables (and the small directory), build every model with the working-day calendar
-    (None: the built-in one); returns an open connection."""
+    (None: the built-in one) and the signal catalog; returns an open connection."""
     tables.setdefault("directory_don_vi", DIRECTORY)
     store = StateStore(tmp_path / f"marts-{next(_FILES)}.duckdb").__enter__()
     for table, records in tables.items():
         load_raw(store.con, table, records)
-    build_all(store.con, as_of, calendar=calendar)
+    build_all(store.con, as_of, calendar=calendar, signals=signals)
     return store.con
 
 

@@ -18,7 +18,8 @@ from connectors.workbooks import WorkbookFolder
 from core.errors import SourceError
 from ingest.register import Directory, DirectoryUnit, register_fetch
 from models import Rejected
-from models.register import REGISTER_ROWS, SIGNAL_CODES, BaoCaoKhacPhuc, CuocKiemTra, KienNghi
+from models.register import REGISTER_ROWS, BaoCaoKhacPhuc, CuocKiemTra, KienNghi
+from models.signals import SIGNAL_CODES
 from sources.catalog import KIEMTRA
 
 D = date(2025, 12, 1)

@@ -461,7 +461,7 @@ def expected_months(unit: str, unit_type: str, threshold: float, first: int, las
 
 def test_head_reception_columns(reception_con):
     assert columns(reception_con, "intermediate.int_head_reception") == [
-        ("unit_code", "VARCHAR"), ("unit_type", "VARCHAR"), ("period", "DATE"), ("numerator", "BIGINT"),
+        ("signal_code", "VARCHAR"), ("unit_code", "VARCHAR"), ("unit_type", "VARCHAR"), ("period", "DATE"), ("numerator", "BIGINT"),
         ("threshold", "DOUBLE"),
     ]
 

@@ -13,11 +13,11 @@ from models.register import (
     CLAIMS,
     INSPECTION_KINDS,
     REGISTER_ROWS,
-    SIGNAL_CODES,
     BaoCaoKhacPhuc,
     CuocKiemTra,
     KienNghi,
 )
+from models.signals import SIGNAL_CODES
 from simulator import register as sim
 from simulator.directory import Directory
 

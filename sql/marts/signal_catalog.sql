@@ -1,50 +1,15 @@
--- The signals of spec/signals.md: code, system, kind, Vietnamese name and description, threshold
--- (NULL for days signals, whose threshold depends on the unit's type), legal basis.
-SELECT signal_code, system, kind, name_vi, description_vi, CAST(threshold AS DOUBLE) AS threshold, legal_basis
-FROM (VALUES
-    ('QLVB_DI_KY_SO', 'qlvb', 'ratio', 'Tỷ lệ văn bản đi được ký số',
-     'Tỷ lệ văn bản đi (không mật, không bị xóa) được phát hành dưới dạng điện tử và có chữ ký số, theo tháng ban hành.',
-     0.95, 'Quyết định 942/QĐ-TTg năm 2021; Nghị định 30/2020/NĐ-CP về công tác văn thư'),
-    ('QLVB_DEN_DUNG_HAN', 'qlvb', 'ratio', 'Tỷ lệ văn bản đến xử lý đúng hạn',
-     'Trong các văn bản đến đã hết hạn xử lý, tỷ lệ văn bản hoàn thành xử lý trong hoặc đúng ngày hạn, theo tháng của hạn xử lý.',
-     0.95, 'Nghị định 30/2020/NĐ-CP về công tác văn thư; Quy chế làm việc của UBND Thành phố'),
-    ('QLVB_DEN_QUA_HAN_TON', 'qlvb', 'count', 'Số văn bản đến quá hạn chưa xử lý',
-     'Số văn bản đến đã hết hạn xử lý mà đến ngày đánh giá vẫn chưa hoàn thành xử lý, theo tháng của hạn xử lý.',
-     0.0, 'Nghị định 30/2020/NĐ-CP về công tác văn thư'),
-    ('BAOCAO_NOP_DUNG_HAN', 'baocao', 'ratio', 'Tỷ lệ báo cáo nộp đúng hạn',
-     'Trong các nghĩa vụ báo cáo đã hết hạn nộp, tỷ lệ báo cáo được nộp lần đầu trước hoặc đúng thời hạn, theo tháng của hạn nộp.',
-     1.0, 'Nghị định 09/2019/NĐ-CP quy định chế độ báo cáo của cơ quan hành chính nhà nước'),
-    ('BAOCAO_CHUA_NOP', 'baocao', 'count', 'Số báo cáo quá hạn chưa nộp',
-     'Số nghĩa vụ báo cáo đã hết hạn nộp mà đơn vị chưa nộp lần nào, theo tháng của hạn nộp.',
-     0.0, 'Nghị định 09/2019/NĐ-CP quy định chế độ báo cáo của cơ quan hành chính nhà nước'),
-    ('MOTCUA_DUNG_HAN', 'motcua', 'ratio', 'Tỷ lệ hồ sơ giải quyết đúng hạn',
-     'Trong các hồ sơ thủ tục hành chính đã giải quyết xong, tỷ lệ hồ sơ kết thúc xử lý trước hoặc đúng thời điểm hẹn trả, theo tháng kết thúc xử lý.',
-     0.95, 'Quyết định 766/QĐ-TTg năm 2022 (Bộ chỉ số phục vụ người dân, doanh nghiệp); Nghị định 61/2018/NĐ-CP'),
-    ('MOTCUA_TRUC_TUYEN', 'motcua', 'ratio', 'Tỷ lệ hồ sơ nộp trực tuyến',
-     'Trong các hồ sơ đã tiếp nhận, tỷ lệ hồ sơ nộp qua kênh trực tuyến, theo tháng tiếp nhận.',
-     0.5, 'Quyết định 766/QĐ-TTg năm 2022 (Bộ chỉ số phục vụ người dân, doanh nghiệp)'),
-    ('MOTCUA_THANH_TOAN_TRUC_TUYEN', 'motcua', 'ratio', 'Tỷ lệ hồ sơ thanh toán trực tuyến',
-     'Trong các hồ sơ đã tiếp nhận có phí, lệ phí, tỷ lệ hồ sơ được thanh toán trực tuyến (qua Cổng Dịch vụ công quốc gia hoặc cổng thanh toán của Thành phố), theo tháng tiếp nhận.',
-     0.5, 'Quyết định 766/QĐ-TTg năm 2022 (Bộ chỉ số phục vụ người dân, doanh nghiệp)'),
-    ('MOTCUA_SO_HOA', 'motcua', 'ratio', 'Tỷ lệ hồ sơ được số hóa',
-     'Trong các hồ sơ đã tiếp nhận, tỷ lệ hồ sơ có thành phần hồ sơ được số hóa, theo tháng tiếp nhận.',
-     0.8, 'Quyết định 766/QĐ-TTg năm 2022; Nghị định 45/2020/NĐ-CP về thực hiện thủ tục hành chính trên môi trường điện tử'),
-    ('MOTCUA_TRE_HAN_KHONG_XIN_LOI', 'motcua', 'count', 'Số hồ sơ trễ hạn không có phiếu xin lỗi kịp thời',
-     'Số hồ sơ trễ hẹn (kết thúc xử lý sau thời điểm hẹn trả, hoặc chưa kết thúc khi đã quá hẹn) mà không có phiếu xin lỗi và hẹn lại gửi trước hoặc đúng thời điểm hẹn trả, theo tháng hẹn trả.',
-     0.0, 'Nghị định 61/2018/NĐ-CP (Điều 19: xin lỗi và hẹn lại ngày trả kết quả); Quyết định 766/QĐ-TTg năm 2022'),
-    ('NHIEMVU_DUNG_HAN', 'nhiemvu', 'ratio', 'Tỷ lệ nhiệm vụ UBND Thành phố giao hoàn thành đúng hạn',
-     'Trong các nhiệm vụ (không bị dừng thực hiện) đã hết hạn (kể cả hạn đã được gia hạn), tỷ lệ nhiệm vụ hoàn thành trước hoặc đúng hạn, theo tháng của hạn.',
-     0.95, 'Quy chế làm việc của UBND Thành phố; Kế hoạch 61/KH-UBND năm 2023 (mục II.2.2)'),
-    ('NHIEMVU_QUA_HAN_TON', 'nhiemvu', 'count', 'Số nhiệm vụ quá hạn chưa hoàn thành',
-     'Số nhiệm vụ đã hết hạn (kể cả hạn đã được gia hạn) mà đến ngày đánh giá chưa hoàn thành, theo tháng của hạn.',
-     0.0, 'Quy chế làm việc của UBND Thành phố'),
-    ('DONTHU_XU_LY_DON_DUNG_HAN', 'donthu', 'ratio', 'Tỷ lệ đơn được xử lý đúng hạn',
-     'Trong các đơn đã hết hạn xử lý (10 ngày làm việc kể từ ngày nhận, không tính ngày nhận), tỷ lệ đơn được phân loại, xử lý trong hạn, theo tháng của hạn xử lý.',
-     0.95, 'Luật Khiếu nại 2011; Luật Tố cáo 2018; Thông tư 05/2021/TT-TTCP về xử lý đơn'),
-    ('DONTHU_GIAI_QUYET_DUNG_HAN', 'donthu', 'ratio', 'Tỷ lệ vụ việc khiếu nại, tố cáo giải quyết đúng hạn',
-     'Trong các vụ việc khiếu nại, tố cáo đã thụ lý (không rút đơn) đã hết thời hạn giải quyết theo luật (ngày cuối là ngày nghỉ thì hạn là ngày làm việc tiếp theo), tỷ lệ vụ việc có quyết định giải quyết hoặc kết luận trong hạn, theo tháng của thời hạn.',
-     0.95, 'Luật Khiếu nại 2011 (Điều 28, 37); Luật Tố cáo 2018 (Điều 30)'),
-    ('DONTHU_TIEP_DAN_THU_TRUONG', 'donthu', 'days', 'Số ngày người đứng đầu tiếp công dân trong tháng',
-     'Số ngày trong tháng người đứng đầu cơ quan trực tiếp chủ trì tiếp công dân; yêu cầu tối thiểu: cấp xã 4 ngày, cấp huyện 2 ngày, sở và UBND Thành phố 1 ngày mỗi tháng.',
-     NULL, 'Luật Tiếp công dân 2013 (Điều 18, 19, 20)')
-) AS t(signal_code, system, kind, name_vi, description_vi, threshold, legal_basis)
+-- The signals of models/signals/catalog.py, declared there once (the builder loads them as the temporary tables
+-- signal_declarations and signal_unit_type_thresholds): code, system, kind, Vietnamese name and description,
+-- threshold (NULL for days signals, whose threshold depends on the unit's type: thresholds_by_unit_type), legal
+-- basis, then which way is better, what the counts count, how it is computed and what its evidence is.
+WITH by_unit_type AS (
+    SELECT signal_code,
+           list({'unit_type': unit_type, 'threshold': threshold} ORDER BY position) AS thresholds_by_unit_type
+    FROM signal_unit_type_thresholds
+    GROUP BY signal_code
+)
+SELECT d.signal_code, d.system, d.kind, d.name_vi, d.description_vi, CAST(d.threshold AS DOUBLE) AS threshold,
+       d.legal_basis, d.direction, d.unit_of_measure_vi, t.thresholds_by_unit_type, d.computation_vi, d.evidence_vi
+FROM signal_declarations d
+LEFT JOIN by_unit_type t ON t.signal_code = d.signal_code
+ORDER BY d.position

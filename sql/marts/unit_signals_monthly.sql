@@ -12,8 +12,9 @@ WITH record_signals AS (
            CASE WHEN kind = 'ratio' THEN population END AS denominator
     FROM record_signals
     UNION ALL
-    SELECT unit_code, period, 'DONTHU_TIEP_DAN_THU_TRUONG', 'days', threshold, numerator, NULL
-    FROM intermediate.int_head_reception
+    SELECT h.unit_code, h.period, h.signal_code, c.kind, h.threshold, h.numerator, NULL
+    FROM intermediate.int_head_reception h
+    JOIN marts.signal_catalog c USING (signal_code)
 )
 SELECT unit_code,
        period,

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from models.signals import HEAD_RECEPTION_DAYS, days_required_vi
 from web.charts import histogram, threshold_text
 from web.pages.unit import parse_month
 from web.paging import Paging, link
@@ -23,7 +24,7 @@ from web.queries import (
 )
 from web.site import page, web_of
 
-DAYS_REQUIRED_VI = "cấp xã 4 ngày, cấp huyện 2 ngày, sở và UBND Thành phố 1 ngày mỗi tháng"
+DAYS_REQUIRED_VI = days_required_vi(HEAD_RECEPTION_DAYS)  # the days signal's threshold, as declared
 
 
 def read_list(published: PublishedFile) -> dict:
