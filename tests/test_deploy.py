@@ -245,6 +245,13 @@ def test_the_example_file_loads_with_the_real_settings_and_holds_no_secret(tmp_p
     assert hosts and all(host.endswith(".example") or host == "example" for host in hosts), hosts
 
 
+def test_every_variable_of_the_example_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration"):readme.index("## The web app")]
+    names = re.findall(r"^#?([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.M)
+    assert names and all(f"`{name}`" in table for name in names), [n for n in names if f"`{n}`" not in table]
+
+
 def test_the_wrapper_runs_cchc_as_the_services_do(tmp_path):
     """`deploy/cchc` with this checkout for /opt/cchc, a file of its own for /etc/cchc/cchc.env, a folder for
     /var/lib/cchc and this test's user for `cchc`: the file's variables reach cchc (the account lands in its
