@@ -11,11 +11,13 @@ and the reverse proxy, checked as a server would take them.
   the real parser and believes X-Forwarded-For from the local proxy only.
 - The example file loads with the real settings and holds no secret; the wrapper runs `cchc` with that file,
   in the state folder.
+- A whole refresh and the web app work with the file system read-only but the units' ReadWritePaths (and a
+  private /tmp), in a mount namespace of their own (root and `unshare`).
 - `nginx -t` on the proxy's configuration, and a live nginx in front of the web app: a password spray whose
   every try forges another X-Forwarded-For is locked after five; the Dagster UI's side asks for a login,
   passes the WebSocket upgrade and keeps the operator's password to itself.
 
-Skipped, with the reason, where `systemd-analyze`, `nginx` or `openssl` is missing.
+Skipped, with the reason, where `systemd-analyze`, `nginx`, `openssl` or the namespace is missing.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import subprocess
 import threading
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -429,3 +432,81 @@ def test_through_the_proxy_a_forged_forwarded_address_does_not_escape_the_login_
             assert headers["x-forwarded-for"] == "127.0.0.1" and headers["x-forwarded-proto"] == "https"
             assert headers["upgrade"] == "websocket" and headers["connection"] == "upgrade"
             assert "authorization" not in headers, "the operator's password stays with the proxy"
+
+
+# --- what the hardening leaves writable is enough -------------------------------------------------------------
+
+UNSHARE = shutil.which("unshare")
+
+
+def _can_sandbox() -> bool:
+    if UNSHARE is None or os.geteuid() != 0:
+        return False
+    probe = subprocess.run([UNSHARE, "--mount", "--propagation", "private", "sh", "-c", "mount -o remount,bind,ro /"],
+                           capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
+needs_sandbox = pytest.mark.skipif(not _can_sandbox(), reason="needs root and unshare for a mount namespace")
+
+
+def sandboxed(writable: list[Path], command: list[str], cwd: Path) -> list[str]:
+    """`command` as ProtectSystem=strict runs it: in a mount namespace of its own, the whole file system
+    read-only but `writable` (ReadWritePaths=, and the stand-in for PrivateTmp's /tmp, given as TMPDIR)."""
+    binds = "".join(f'mount --bind "{p}" "{p}"\n' for p in writable)
+    script = f'set -e\n{binds}mount -o remount,bind,ro /\ncd "{cwd}"\nexec "$@"\n'
+    return [UNSHARE, "--mount", "--propagation", "private", "sh", "-c", script, "sandboxed", *command]
+
+
+@needs_sandbox
+@pytest.mark.e2e
+def test_a_refresh_and_the_web_app_need_no_more_than_the_units_let_them_write(tmp_path):
+    """The daemon's runs write the warehouse and DAGSTER_HOME only (its ReadWritePaths), the web app nothing but
+    its private /tmp: a whole refresh (the demo city, its last days) and every kind of page, the .xlsx brief
+    included, work in a namespace where everything else is read-only."""
+    from core import clock
+
+    (paths,) = service(DAEMON)["ReadWritePaths"]
+    folders = {path: tmp_path / Path(path).name for path in paths.split()}
+    private_tmp, cwd = tmp_path / "tmp", tmp_path / "state"
+    for folder in [*folders.values(), private_tmp, cwd]:
+        folder.mkdir()
+    warehouse, home = folders[f"{STATE}/warehouse"], folders[f"{STATE}/dagster_home"]
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CCHC_") or k == "CCHC_CLOCK"},
+           "CCHC_WAREHOUSE": str(warehouse / "cchc.duckdb"), "DAGSTER_HOME": str(home), "TMPDIR": str(private_tmp),
+           "CCHC_SYNC_START": (clock.today() - timedelta(days=10)).isoformat()}
+    cchc = str(ROOT / ".venv" / "bin" / "cchc")
+
+    escaped = subprocess.run(sandboxed([*folders.values(), private_tmp], ["touch", str(ROOT / "written")], cwd),
+                             capture_output=True, text=True, timeout=60)
+    assert escaped.returncode != 0 and "Read-only file system" in escaped.stderr, "the sandbox must hold"
+
+    refresh = subprocess.run(sandboxed([*folders.values(), private_tmp], [cchc, "refresh"], cwd), env=env,
+                             capture_output=True, text=True, timeout=600)
+    assert refresh.returncode == 0, refresh.stdout[-2000:] + refresh.stderr[-2000:]
+    assert (warehouse / "cchc.duckdb").is_file()
+
+    UsersFile(warehouse / "web-users.json").add("thanhtra1", "thanh-tra", PASSWORD)
+    port = free_port()
+    web = subprocess.Popen(sandboxed([private_tmp], [cchc, "web", "--port", str(port)], cwd), env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not _listening(port):
+            assert web.poll() is None, web.stdout.read()
+            assert time.monotonic() < deadline, "cchc web did not start"
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        session = requests.Session()
+        session.trust_env = False
+        assert log_in(base, "thanhtra1", PASSWORD, session=session)[1].status_code == 303
+        ranking = session.get(f"{base}/uu-tien", timeout=30)
+        code = re.search(r"/don-vi/([0-9.]+H26)", ranking.text).group(1)
+        for path in ("/", "/chi-so", f"/don-vi/{code}", f"/don-vi/{code}/in"):
+            assert session.get(f"{base}{path}", timeout=30).status_code == 200, path
+        brief = session.get(f"{base}/don-vi/{code}/bao-cao.xlsx", timeout=60)
+        assert brief.status_code == 200 and brief.content[:2] == b"PK", "the brief is written in the private /tmp"
+    finally:
+        web.terminate()
+        web.wait(10)
