@@ -426,7 +426,7 @@ def check_first_page(client: GatewayClient, system: System, limits: Limits, now:
     detail = f"{asked}: {found}{_promise(endpoint, recorder.first)}"
     if records and not valid:
         return [Line("warn", system.name, detail, "No record of the page fits the record model: a contract change? "
-                                                  "Compare a page with spec/sources.md")]
+                                                  "Compare a page with docs/source-contracts.md")]
     return [Line("ok", system.name, detail)]
 
 
@@ -448,7 +448,7 @@ def _promise(endpoint: Endpoint, first: GatewayResponse | None) -> str:
 # --- 4. the source databases -------------------------------------------------------------------
 
 DATABASE_TODO = "Check CCHC_DONTHU_DB_URL, the network and the read-only account"
-SCHEMA_TODO = ("The database differs from the contract (spec/sources.md): check that {variable} names the right "
+SCHEMA_TODO = ("The database differs from the contract (docs/source-contracts.md): check that {variable} names the right "
                "database, or ask its administrator")
 
 

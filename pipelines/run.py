@@ -11,14 +11,14 @@ from contextlib import ExitStack, contextmanager
 
 import dagster as dg
 
-from core.errors import PipelineError
+from core.errors import PipelineError, writing_in
 from core.settings import Settings
 from core.workdays import load_calendar
 from pipelines.alerts import send_failure_alert
 from pipelines.definitions import defs
 from pipelines.failures import interrupted, run_failures
 from pipelines.health import publish_failure_health
-from pipelines.instance import project_instance
+from pipelines.instance import dagster_home, project_instance
 
 
 def refresh(out=None, err=None, instance: dg.DagsterInstance | None = None, debug: bool = False,
@@ -35,7 +35,7 @@ def refresh(out=None, err=None, instance: dg.DagsterInstance | None = None, debu
     job = defs.resolve_job_def("reconcile" if reconcile else "refresh")
     # Dagster's own event lines only with --debug: the progress and the summary say what matters
     loggers = {"console": {"config": {"log_level": "DEBUG" if debug else "CRITICAL"}}}
-    with (instance or project_instance()) as inst, _interrupts() as seen, _children_deaf_to_ctrl_c(inst):
+    with (instance or _project_instance()) as inst, _interrupts() as seen, _children_deaf_to_ctrl_c(inst):
         result = job.execute_in_process(instance=inst, raise_on_error=False, run_config={"loggers": loggers})
         failures = run_failures(result)
         if interrupted(result) or seen:
@@ -57,6 +57,14 @@ def refresh(out=None, err=None, instance: dg.DagsterInstance | None = None, debu
         if not ok and send_failure_alert(settings, failures, result.run_id):
             print("  alert          e-mail sent to " + ", ".join(settings.alert.recipients), file=out)
         return 0 if ok else 1
+
+
+def _project_instance() -> dg.DagsterInstance:
+    """The project's instance; a DAGSTER_HOME that cannot be written is one line naming it."""
+    with writing_in(dagster_home(), "the Dagster instance's run history", "DAGSTER_HOME"):
+        instance = project_instance()
+        instance.get_runs(limit=1)  # opens (and creates) the run storage now, not inside the run
+    return instance
 
 
 def checked_settings(err=None, prefix: str = "cchc refresh") -> Settings | None:

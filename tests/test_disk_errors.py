@@ -19,6 +19,7 @@ import storage.publish
 from cchc.cli import main
 from cchc.draw import audit
 from core.errors import FolderNotWritable, NotEnoughSpace, not_writable
+from pipelines.instance import PROJECT
 from storage.filelock import FileLock
 from storage.publish import MARGIN, publish
 from storage.state import StateStore
@@ -274,3 +275,21 @@ def test_a_step_of_a_run_that_met_a_full_disk_reads_as_one_line_naming_the_folde
     failures = run_failures_from_events([Event("raw__qlvb", wrapped), Event("marts__units", wrapped),
                                          Event("raw__baocao", other), Event("marts__findings", wrapped)])
     assert failures == {"baocao": "qlvb /api/van-ban: HTTP 404", "qlvb (and 2 more steps)": line}
+
+
+def test_a_read_only_dagster_home_is_one_line_before_any_run(tmp_path, cli, monkeypatch):
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((PROJECT / "dagster_home" / "dagster.yaml").read_text())
+    for name, value in {"CCHC_LGSP_URL": "http://127.0.0.1:9", "CCHC_LGSP_CLIENT_ID": "a",
+                        "CCHC_LGSP_CLIENT_SECRET": "b", "CCHC_DONTHU_DB_URL": "sqlite:///none.sqlite"}.items():
+        monkeypatch.setenv(name, value)  # sources configured: nothing but the instance is opened first
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    folder = tmp_path / "warehouse"
+    with read_only(home):
+        code, _out, err = cli(folder, "refresh")
+    assert code == 1
+    assert err == (f"cchc: cannot write the Dagster instance's run history in {home}: the file system is "
+                   "read-only. Remount it read-write (or set DAGSTER_HOME to a path in a writable folder), then "
+                   "run again.\n")
+    assert not folder.exists(), "nothing was written"
