@@ -252,8 +252,12 @@ def _shown_id(reject: Reject) -> str:
 
 
 def _cut(text: str, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    """A reason on one table line: its first problem, cut, and how many more (`--full` shows them all)."""
+    first, *more = (text or "").splitlines() or [""]
+    extra = f" (+{len(more)} more)" if more else ""
+    first = " ".join(first.split())
+    room = width - len(extra)
+    return (first if len(first) <= room else first[:room - 1] + "…") + extra
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int], out) -> None:
@@ -272,8 +276,9 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: set[int]
 def _print_blocks(rows: list[Reject], total: int, out) -> None:
     """Each reject with its whole reason (the register's name file, sheet, row and column: too long for a table)."""
     for r in rows:
+        problems = "\n".join(f"    {line}" for line in (r.reason or "").splitlines())  # a register row: each problem
         print(f"{r.system} · {r.source_table} · {_shown_id(r)} · {_minute(r.last_seen)}"
-              f"{f' · seen {r.times_seen:,} times' if r.times_seen > 1 else ''}\n    {r.reason}", file=out)
+              f"{f' · seen {r.times_seen:,} times' if r.times_seen > 1 else ''}\n{problems}", file=out)
     print(f"\n{_shown(rows, total)}", file=out)
 
 

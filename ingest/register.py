@@ -5,7 +5,9 @@ checked: its own values (the record models), then what needs the others — the 
 code, or by name with the spec's name key, the closest directory names offered when none matches),
 duplicate ids (the first occurrence is kept), recommendations and reports that point to no
 inspection, dates in the future or before the conclusion. A bad row becomes a `Rejected` whose
-reason names file, sheet, row and column and what was expected; the good rows go on to the sync.
+reason holds **every** problem of the row, one line each (`PROBLEM_SEPARATOR`), each naming file, sheet,
+row and column and what was expected — the rules that need a value the row does not hold are left out —
+so one look at the list is enough to fix the row; the good rows go on to the sync.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from core.errors import StateError
 from models.names import name_key, search_key
 from models.register import BaoCaoKhacPhuc, CuocKiemTra, KienNghi, RegisterRow
 from models.signals import SIGNAL_CODES
-from models.validation import Rejected
+from models.validation import Rejected, field_value_of
 from storage.state import StateStore
 
 Row = dict | Rejected
+PROBLEM_SEPARATOR = "\n"
+"""Between the problems of one rejected row (each a whole line naming its file, sheet, row and column)."""
 
 
 @dataclass(frozen=True)
@@ -117,14 +121,14 @@ class RegisterCheck:
             return raw
         where = _where(raw, model.SHEET)
         try:
-            record = model.model_validate(raw)
-        except ValidationError as exc:
+            record, problems = model.model_validate(raw), []
+        except ValidationError as exc:  # every value's problem, then the rules on the values that are fine
+            record, problems = _partial(model, raw), [f"{where}: {p}" for p in _problems(model, raw, exc)]
+        problems += [f"{where}, {p}" for p in rule(record)]
+        if problems:
             self._remember_refused(model, raw)
-            return Rejected(raw["vi_tri"], f"{where}: {_problems(model, raw, exc)}")
-        problem = rule(record)
-        if problem is not None:
-            self._remember_refused(model, raw)
-            return Rejected(record.vi_tri, f"{where}, {problem}")
+            return Rejected(raw["vi_tri"], PROBLEM_SEPARATOR.join(problems))
+        self._keep(record)
         return raw
 
     def _remember_refused(self, model: type[RegisterRow], raw: dict) -> None:
@@ -132,29 +136,38 @@ class RegisterCheck:
         if isinstance(record_id, str) and record_id.strip():
             self.refused.setdefault((model, " ".join(record_id.split())), raw["vi_tri"])
 
-    # ---- the rules of each sheet; None when the row is fine
+    def _keep(self, record: RegisterRow) -> None:
+        """A good row, that later rows may name."""
+        if isinstance(record, CuocKiemTra):
+            self.inspections[record.ma_cuoc_kiem_tra] = record
+        elif isinstance(record, KienNghi):
+            self.recommendations[record.ma_kien_nghi] = record
 
-    def _inspection(self, row: CuocKiemTra) -> str | None:
-        if (first := self.inspections.get(row.ma_cuoc_kiem_tra)) is not None:
-            return f"cột 'Mã cuộc kiểm tra': mã '{row.ma_cuoc_kiem_tra}' trùng với {first.vi_tri}; mỗi cuộc kiểm tra một mã"
-        problem = self._unit(row) or self._not_after_as_of(row.ngay_ket_luan, "Ngày kết luận")
-        if problem is None:
-            self.inspections[row.ma_cuoc_kiem_tra] = row
-        return problem
+    # ---- the rules of each sheet: the row's problems (none when it is fine). A value the row does not hold
+    # (blank, or refused by its column's own check) is None here, and the rules that need it say nothing.
 
-    def _recommendation(self, row: KienNghi) -> str | None:
-        if (first := self.recommendations.get(row.ma_kien_nghi)) is not None:
-            return f"cột 'Mã kiến nghị': mã '{row.ma_kien_nghi}' trùng với {first.vi_tri}; mỗi kiến nghị một mã"
+    def _inspection(self, row: CuocKiemTra) -> list[str]:
+        if row.ma_cuoc_kiem_tra is not None and (first := self.inspections.get(row.ma_cuoc_kiem_tra)) is not None:
+            return [f"cột 'Mã cuộc kiểm tra': mã '{row.ma_cuoc_kiem_tra}' trùng với {first.vi_tri}; "
+                    "mỗi cuộc kiểm tra một mã"]
+        return [p for p in (self._unit(row), self._not_after_as_of(row.ngay_ket_luan, "Ngày kết luận")) if p]
+
+    def _recommendation(self, row: KienNghi) -> list[str]:
+        if row.ma_kien_nghi is not None and (first := self.recommendations.get(row.ma_kien_nghi)) is not None:
+            return [f"cột 'Mã kiến nghị': mã '{row.ma_kien_nghi}' trùng với {first.vi_tri}; mỗi kiến nghị một mã"]
+        if row.ma_cuoc_kiem_tra is None:
+            return []
         inspection, problem = self._inspection_of(row.ma_cuoc_kiem_tra)
         if problem is None and row.han_khac_phuc is not None and inspection.ngay_ket_luan is not None \
                 and row.han_khac_phuc < inspection.ngay_ket_luan:
             problem = (f"cột 'Hạn khắc phục': {_vn(row.han_khac_phuc)} trước ngày kết luận "
                        f"{_vn(inspection.ngay_ket_luan)} của cuộc kiểm tra '{inspection.ma_cuoc_kiem_tra}'")
-        if problem is None:
-            self.recommendations[row.ma_kien_nghi] = row
-        return problem
+        return [problem] if problem else []
 
-    def _report(self, row: BaoCaoKhacPhuc) -> str | None:
+    def _report(self, row: BaoCaoKhacPhuc) -> list[str]:
+        problems = [p for p in (self._not_after_as_of(row.ngay_bao_cao, "Ngày báo cáo"),) if p]
+        if row.ma_cuoc_kiem_tra is None:
+            return problems
         inspection, problem = self._inspection_of(row.ma_cuoc_kiem_tra)
         if problem is None and row.ma_kien_nghi is not None:
             recommendation = self.recommendations.get(row.ma_kien_nghi)
@@ -165,12 +178,13 @@ class RegisterCheck:
             elif recommendation.ma_cuoc_kiem_tra != row.ma_cuoc_kiem_tra:
                 problem = (f"cột 'Mã kiến nghị': kiến nghị '{row.ma_kien_nghi}' thuộc cuộc kiểm tra "
                            f"'{recommendation.ma_cuoc_kiem_tra}', không phải '{row.ma_cuoc_kiem_tra}'")
-        if problem is None:
-            problem = self._not_after_as_of(row.ngay_bao_cao, "Ngày báo cáo")
-        if problem is None and inspection.ngay_ket_luan is not None and row.ngay_bao_cao < inspection.ngay_ket_luan:
-            problem = (f"cột 'Ngày báo cáo': {_vn(row.ngay_bao_cao)} trước ngày kết luận "
-                       f"{_vn(inspection.ngay_ket_luan)} của cuộc kiểm tra '{inspection.ma_cuoc_kiem_tra}'")
-        return problem
+        if problem is not None:
+            return [problem, *problems]
+        if row.ngay_bao_cao is not None and inspection.ngay_ket_luan is not None \
+                and row.ngay_bao_cao < inspection.ngay_ket_luan:
+            problems.append(f"cột 'Ngày báo cáo': {_vn(row.ngay_bao_cao)} trước ngày kết luận "
+                            f"{_vn(inspection.ngay_ket_luan)} của cuộc kiểm tra '{inspection.ma_cuoc_kiem_tra}'")
+        return problems
 
     # ---- shared checks
 
@@ -190,6 +204,8 @@ class RegisterCheck:
         return None
 
     def _unit(self, row: CuocKiemTra) -> str | None:
+        if row.ma_don_vi is None and row.ten_don_vi is None:
+            return None  # both blank: the row's own check says so
         directory = self.directory
         by_code = by_name = None
         if row.ma_don_vi is not None:
@@ -214,6 +230,8 @@ class RegisterCheck:
             return (f"cột 'Mã đơn vị' và 'Tên đơn vị' chỉ hai đơn vị khác nhau: mã '{by_code.code}' là "
                     f"{by_code.name}, tên '{row.ten_don_vi}' là {by_name.name} ({by_name.code})")
         unit = by_code or by_name
+        if unit is None or row.ngay_bat_dau is None:
+            return None
         if unit.valid_from > row.ngay_bat_dau or (unit.valid_to is not None and unit.valid_to < row.ngay_bat_dau):
             until = f" đến {_vn(unit.valid_to)}" if unit.valid_to else ""
             return (f"cột 'Ngày bắt đầu': {_vn(row.ngay_bat_dau)} ngoài thời gian hoạt động của {unit.name} "
@@ -221,7 +239,13 @@ class RegisterCheck:
         return None
 
 
-def _problems(model: type[RegisterRow], raw: dict, exc: ValidationError) -> str:
+def _partial(model: type[RegisterRow], raw: dict) -> RegisterRow:
+    """The row with the values its columns' own checks accept, and None for the others."""
+    values = {name: field_value_of(model, name, raw) for name in model.model_fields}
+    return model.model_construct(**values)
+
+
+def _problems(model: type[RegisterRow], raw: dict, exc: ValidationError) -> list[str]:
     """Every problem of a row's own values, each naming its column (the messages never come from pydantic's
     English unless a value is of a kind no Excel cell holds)."""
     titles = model.columns()
@@ -237,4 +261,4 @@ def _problems(model: type[RegisterRow], raw: dict, exc: ValidationError) -> str:
                 close = difflib.get_close_matches(raw["ma_chi_tieu"].strip().upper(), SIGNAL_CODES, n=1, cutoff=0.7)
                 message += f" ('{raw['ma_chi_tieu'].strip()}'" + (f"; có phải {close[0]}?)" if close else ")")
         out.append(message)
-    return "; ".join(out)
+    return out

@@ -127,6 +127,37 @@ def test_five_kinds_of_bad_rows_each_a_reject_naming_file_sheet_row_and_column(t
     assert [r.record_id for r in rejected][:2] == ["so.xlsx › Cuộc kiểm tra › dòng 3", "so.xlsx › Cuộc kiểm tra › dòng 4"]
 
 
+def test_a_row_with_several_problems_lists_every_one_each_on_its_own_line(tmp_path):
+    # the new user's row: an impossible start date, a conclusion after the as-of date (01/12/2025), a misspelt
+    # unit; and a recommendation whose inspection is that row, with an unknown signal code and a blank content
+    workbook(tmp_path / "so.xlsx", {
+        CuocKiemTra: [["KT-1", None, "Sở Nội vũ", "Đột xuất", "31/02/2025", None, None, "12/KL", "20/12/2025"]],
+        KienNghi: [["KN-1", "KT-1", None, "MOTCUA_DUNG_HAM", None]],
+        BaoCaoKhacPhuc: [["KT-1", "KN-1", "05/12/2025", "Đã khắc phục", None]],
+    })
+    got = read(tmp_path)
+    assert [r.split("\n") for r in reasons(got[INSPECTIONS])] == [[
+        "Tệp so.xlsx, trang 'Cuộc kiểm tra', dòng 2: cột 'Ngày bắt đầu' là ngày không có thật (ngày, tháng không "
+        "hợp lệ)",
+        "Tệp so.xlsx, trang 'Cuộc kiểm tra', dòng 2, cột 'Tên đơn vị': không có đơn vị tên 'Sở Nội vũ' trong danh "
+        "mục; tên gần nhất trong danh mục: Sở Nội vụ (000.00.01.H26)",
+        "Tệp so.xlsx, trang 'Cuộc kiểm tra', dòng 2, cột 'Ngày kết luận': 20/12/2025 ở sau ngày đánh giá 01/12/2025",
+    ]]
+    assert [r.split("\n") for r in reasons(got[RECOMMENDATIONS])] == [[
+        "Tệp so.xlsx, trang 'Kiến nghị', dòng 2: cột 'Nội dung kiến nghị' bị bỏ trống",
+        "Tệp so.xlsx, trang 'Kiến nghị', dòng 2: cột 'Mã chỉ tiêu' không phải mã chỉ tiêu; các mã hợp lệ ở trang "
+        "Hướng dẫn và trong danh sách chọn ('MOTCUA_DUNG_HAM'; có phải MOTCUA_DUNG_HAN?)",
+        "Tệp so.xlsx, trang 'Kiến nghị', dòng 2, cột 'Mã cuộc kiểm tra': cuộc kiểm tra 'KT-1' bị loại (xem lỗi tại "
+        "so.xlsx › Cuộc kiểm tra › dòng 2)",
+    ]]
+    assert [r.split("\n") for r in reasons(got[REPORTS])] == [[  # the values' problems, then the rules', by column
+        "Tệp so.xlsx, trang 'Báo cáo khắc phục', dòng 2, cột 'Mã cuộc kiểm tra': cuộc kiểm tra 'KT-1' bị loại (xem "
+        "lỗi tại so.xlsx › Cuộc kiểm tra › dòng 2)",
+        "Tệp so.xlsx, trang 'Báo cáo khắc phục', dòng 2, cột 'Ngày báo cáo': 05/12/2025 ở sau ngày đánh giá "
+        "01/12/2025",
+    ]]
+
+
 @pytest.mark.parametrize(("row", "expected"), [
     (["KT-1", None, None, "Đột xuất", "01/03/2025", None, None, None, None],
      "dòng 2: cột 'Mã đơn vị' và 'Tên đơn vị' đều trống; cần mã hoặc tên đơn vị được kiểm tra"),

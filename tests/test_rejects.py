@@ -200,3 +200,21 @@ def test_wrong_options_are_one_line(state, capsys, args, message):
     code, out, err = _run(capsys, *args)
     assert code == 2 and not out
     assert err.startswith("cchc rejects: ") and message in err and err.count("\n") == 1
+
+
+def test_a_register_row_with_several_problems_shows_each_one(state, capsys):
+    reason = ("Tệp so.xlsx, trang 'Cuộc kiểm tra', dòng 2: cột 'Ngày bắt đầu' là ngày không có thật\n"
+              "Tệp so.xlsx, trang 'Cuộc kiểm tra', dòng 2, cột 'Tên đơn vị': không có đơn vị tên 'Sở Nội vũ'\n"
+              "Tệp so.xlsx, trang 'Cuộc kiểm tra', dòng 2, cột 'Ngày kết luận': 20/12/2025 ở sau ngày đánh giá")
+    with StateStore(state) as store:
+        store.con.execute("INSERT INTO meta.rejects (system, source_table, record_key, record_id, reason, first_seen_at, "
+                          "last_seen_at, times_seen) VALUES ('kiemtra', 'kiemtra_cuoc_kiem_tra', 'r', 'r', ?, ?, ?, 1)",
+                          [reason, _at("2025-03-07 08:00"), _at("2025-03-07 08:00")])
+    code, out, _err = _run(capsys, "kiemtra", "--full")
+    assert code == 0
+    assert "\n    Tệp so.xlsx, trang 'Cuộc kiểm tra', dòng 2: cột 'Ngày bắt đầu' là ngày không có thật\n    Tệp so.xlsx, " \
+           "trang 'Cuộc kiểm tra', dòng 2, cột 'Tên đơn vị': không có đơn vị tên 'Sở Nội vũ'\n    Tệp so.xlsx, trang " \
+           "'Cuộc kiểm tra', dòng 2, cột 'Ngày kết luận': 20/12/2025 ở sau ngày đánh giá\n" in out
+    code, out, _err = _run(capsys, "kiemtra")
+    row = next(line for line in out.splitlines() if "kiemtra_cuoc_kiem_tra" in line)
+    assert "Tệp so.xlsx, trang 'Cuộc kiểm tra', dòng 2: cột 'Ngày bắt đầu… (+2 more)" in row
