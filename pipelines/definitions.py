@@ -9,7 +9,7 @@ import dagster as dg
 from pipelines.assets import raw_asset
 from pipelines.checks import MART_CHECKS
 from pipelines.health import failure_sensor
-from pipelines.jobs import nightly_refresh, reconcile_job, refresh_job, weekly_reconcile
+from pipelines.jobs import nightly_refresh, reconcile_job, refresh_job, register_job, weekly_reconcile
 from pipelines.publish import published_warehouse
 from pipelines.resources import CitySources
 from pipelines.transform import model_assets
@@ -21,9 +21,9 @@ def build_definitions(systems: tuple[System, ...] = SYSTEMS) -> dg.Definitions:
         assets=[*(raw_asset(s) for s in systems), *model_assets(systems), published_warehouse],
         asset_checks=MART_CHECKS,
         resources={"city": CitySources()},
-        jobs=[refresh_job, reconcile_job],
+        jobs=[refresh_job, reconcile_job, register_job],
         schedules=[nightly_refresh, weekly_reconcile],
-        sensors=[failure_sensor(refresh_job, reconcile_job)],
+        sensors=[failure_sensor(refresh_job, reconcile_job, register_job)],
     )
 
 

@@ -8,6 +8,7 @@ configured fails with one line saying what to set.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -24,9 +25,11 @@ from core.settings import Settings
 from core.workdays import WorkingCalendar, load_calendar
 from ingest.register import Directory, register_fetch
 from pipelines.instance import release_dead_runs
+from pipelines.jobs import AS_OF_TAG, AS_PUBLISHED
 from sources import Database, System, Workbooks
 from sources.catalog import DIRECTORY
 from storage.filelock import FileLock
+from storage.publish import published_as_of
 from storage.state import StateStore
 
 WRITER_POOL = "duckdb_writer"
@@ -67,6 +70,10 @@ class CitySources(dg.ConfigurableResource):
                               f"{self.wait_for_other_refresh:.0f} s", "see `cchc ui` for the run; stop it if it hangs")
         if context.instance is not None and context.run is not None:
             release_dead_runs(context.instance, context.run.run_id)
+        if context.run is not None and context.run.tags.get(AS_OF_TAG) == AS_PUBLISHED:
+            published = published_as_of(self._settings.warehouse)
+            if published is not None:  # the register job: its marts beside the others of the last refresh
+                self._settings = dataclasses.replace(self._settings, as_of=published)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._store is not None:

@@ -15,6 +15,7 @@ import os
 import shutil
 import tomllib
 from contextlib import suppress
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -177,3 +178,15 @@ def republish_health(con: duckdb.DuckDBPyConnection, target: Path, health_sql: s
         con.execute("DETACH previous")
     publish(con, target, sources)
     return True
+
+
+def published_as_of(target: Path) -> date | None:
+    """The as-of date of the file published at `target`, None when there is none (or it cannot be read)."""
+    if not target.exists():
+        return None
+    try:
+        with duckdb.connect(str(target), read_only=True) as con:
+            rows = con.sql("SELECT as_of FROM marts.publication LIMIT 1").fetchall()
+    except duckdb.Error:
+        return None
+    return rows[0][0] if rows else None
