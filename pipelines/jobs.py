@@ -2,6 +2,8 @@
 
 import dagster as dg
 
+from sources.catalog import KIEMTRA
+
 SYNC_MODE_TAG = "cchc/sync_mode"
 """A run tag: `reconcile` makes every sync re-read CCHC_RECONCILE_DAYS instead of CCHC_LOOKBACK_DAYS."""
 RECONCILE = "reconcile"
@@ -24,7 +26,7 @@ reconcile_job = dg.define_asset_job(
     tags={"dagster/max_retries": "1", SYNC_MODE_TAG: RECONCILE})
 
 register_job = dg.define_asset_job(
-    "register", selection=dg.AssetSelection.assets(["raw", "kiemtra"]).downstream(),
+    "register", selection=dg.AssetSelection.assets(["raw", KIEMTRA.name]).downstream(),
     executor_def=dg.in_process_executor,
     description="The inspection register read again (CCHC_INSPECTIONS_DIR), the inspection-cycle marts rebuilt "
                 "from it and the file republished, with the as-of date of the file published now; every other "
