@@ -18,6 +18,7 @@ from core.english import counted
 from core.errors import FolderNotWritable, PipelineError
 from core.settings import Settings
 from sources import SYSTEMS
+from web.users import ROLES
 
 
 class Parser(argparse.ArgumentParser):
@@ -138,8 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="add LOGIN (the password on standard input, or typed twice at a terminal), "
                             "remove LOGIN, or list the accounts")
     users.add_argument("login", nargs="?", metavar="LOGIN", help="the login (add, remove): 2-40 of a-z 0-9 . _ -")
-    users.add_argument("--role", choices=["thanh-tra", "quan-tri"], default="thanh-tra",
-                       help="with add: thanh-tra (an inspector, the default) or quan-tri (an administrator)")
+    users.add_argument("--role", choices=list(ROLES), default="thanh-tra",
+                       help="with add: thanh-tra (an inspector: reads every page; the default), thu-ky (the team's "
+                            "secretary: also uploads register workbooks), truong-doan (the team lead: also draws "
+                            "units and reads the draws' log) or quan-tri (an administrator: keeps the accounts)")
     users.set_defaults(func=_users)
     inspections = sub.add_parser("inspections", help="the inspection register (Excel workbooks in "
                                                      "CCHC_INSPECTIONS_DIR)")

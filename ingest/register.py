@@ -52,13 +52,21 @@ class Directory:
 
     @classmethod
     def from_store(cls, store: StateStore, table: str) -> Directory:
-        directory = cls()
         rows = store.con.execute(f"SELECT ma_dinh_danh, ten, ten_khac, hieu_luc_tu, hieu_luc_den FROM raw.{table}")
-        for code, name, aliases, valid_from, valid_to in rows.fetchall():
-            directory.add(DirectoryUnit(code, name, valid_from, valid_to), aliases or [])
+        directory = cls.from_units(rows.fetchall())
         if not directory.units:  # every row would be refused for an unknown unit: say why instead
             raise StateError("the unit directory has not been synced yet, so the inspection register's units "
                              "cannot be checked", "run a full refresh (the directory is read first)")
+        return directory
+
+    @classmethod
+    def from_units(cls, rows) -> Directory:
+        """From (code, name, aliases, valid from, valid to) rows: the raw directory, or the published
+        `marts.units` (unit_code, unit_name, aliases, valid_from, valid_to), which checks an uploaded
+        workbook exactly as the refresh will."""
+        directory = cls()
+        for code, name, aliases, valid_from, valid_to in rows:
+            directory.add(DirectoryUnit(code, name, valid_from, valid_to), aliases or [])
         return directory
 
     def add(self, unit: DirectoryUnit, aliases: list[str]) -> None:

@@ -1,7 +1,7 @@
 """The web app's accounts: a JSON file outside the published file, readable only by its owner (0600),
 holding for each login its role and an Argon2id hash of its password — never the password.
 
-`cchc users add LOGIN --role thanh-tra|quan-tri` (the password from standard input) and
+`cchc users add LOGIN --role thanh-tra|thu-ky|truong-doan|quan-tri` (the password from standard input) and
 `cchc users remove LOGIN` edit it; the app reads it on every login attempt, so a change needs no restart.
 """
 
@@ -21,7 +21,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from core.errors import PipelineError, writing_in
 from core.timezone import ICT
 
-ROLES = {"thanh-tra": "Thanh tra viên", "quan-tri": "Quản trị"}
+ROLES = {
+    "thanh-tra": "Thanh tra viên",  # reads every page
+    "thu-ky": "Thư ký đoàn kiểm tra",  # and uploads the register's workbooks
+    "truong-doan": "Trưởng đoàn kiểm tra",  # and draws units for surprise inspections, reads the draws' log
+    "quan-tri": "Quản trị",  # keeps the accounts
+}
+"""Every role reads; each of the others may also do what its comment says (the web app checks on every request)."""
 LOGIN = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 MIN_PASSWORD = 10
 
