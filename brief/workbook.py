@@ -1,4 +1,4 @@
-"""The brief's workbook: five sheets in Vietnamese for one unit, from what `warehouse` and `pooling` read.
+"""The brief's workbook: five sheets in Vietnamese for one unit, from what `data` read.
 
 "Tổng quan" (who, rank, pooled results), "Xu hướng" (monthly values and native line charts), "Bằng chứng"
 (the unit's findings), "Kết luận và khắc phục" (inspections, recommendations, claims against the data,
@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from brief.data import BriefData
 from brief.remediation import SHEET as CYCLE_SHEET
 from brief.remediation import write_cycle
 from brief.styles import (
@@ -29,8 +30,8 @@ from brief.styles import (
     set_widths,
     threshold_cell,
 )
-from brief.warehouse import KIND_ORDER, KIND_VI, BriefData, Signal, Unit
 from core.vietnamese import number
+from reader.model import KIND_ORDER, KIND_VI, Signal, Unit
 
 SHEETS = ("Tổng quan", "Xu hướng", "Bằng chứng", CYCLE_SHEET, "Giải thích")
 

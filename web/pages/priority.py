@@ -9,9 +9,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from models.directory import UNIT_TYPE_VI
+from reader.file import PublishedFile
+from reader.pages.priority import read_priority_list
 from web.paging import link
-from web.published import PublishedFile
-from web.queries import matching_units, priority_filters, priority_page, publication, signal_catalog
 from web.site import page, web_of
 
 
@@ -21,12 +21,9 @@ def read(published: PublishedFile, query) -> dict:
     parent = (query.get("cap_tren") or "").strip()[:64] or None
     q = (query.get("q") or "").strip()[:100]
     with published.cursor() as cur:
-        codes = matching_units(cur, q) if q else None
-        paging, found = priority_page(cur, unit_type, parent, codes, query.get("trang"))
-        params = {"loai": unit_type or "", "cap_tren": parent or "", "q": q}
-        return {"pub": publication(cur), "catalog": signal_catalog(cur), "filters": priority_filters(cur),
-                "units": found, "paging": paging, "params": params,
-                "loai": unit_type, "cap_tren": parent, "q": q, "link": link}
+        found = read_priority_list(cur, unit_type, parent, q, query.get("trang"))
+    params = {"loai": unit_type or "", "cap_tren": parent or "", "q": q}
+    return found | {"params": params, "loai": unit_type, "cap_tren": parent, "q": q, "link": link}
 
 
 @page

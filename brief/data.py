@@ -1,0 +1,51 @@
+"""Everything the workbook shows for one unit (`BriefData`), read from the published file through `reader`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import duckdb
+
+from core.timezone import ICT
+from reader.catalog import read_signals
+from reader.model import MonthlyRow, Pooled, Priority, Signal, Unit, Window
+from reader.pooling import read_pooled
+from reader.publication import read_last_sync, read_simulated, read_systems
+from reader.register import Cycle, read_cycle
+from reader.unit_data import count_findings, read_findings, read_monthly, read_priority
+
+
+@dataclass
+class BriefData:
+    unit: Unit
+    window: Window
+    signals: list[Signal]
+    priority: Priority | None
+    monthly: dict[tuple[date, str], MonthlyRow]
+    findings: list[tuple]
+    pooled: list[Pooled]
+    last_sync: datetime | None
+    systems: dict[str, str] = field(default_factory=dict)  # system → Vietnamese title, in declaration order
+    simulated: bool = False  # the file holds the demo city's data (DỮ LIỆU MÔ PHỎNG)
+    cycle: Cycle | None = None  # the unit's inspections and remediation; None: the file has no register
+    evidence_counts: dict[str, int] = field(default_factory=dict)  # findings per signal in the window, all of them
+    findings_total: int = 0  # how many findings the window holds (`findings` may list only the newest)
+    generated_at: datetime = field(default_factory=lambda: datetime.now(ICT).replace(tzinfo=None, microsecond=0))
+
+    @property
+    def signal_by_code(self) -> dict[str, Signal]:
+        return {s.code: s for s in self.signals}
+
+
+def read_brief_data(con: duckdb.DuckDBPyConnection, unit: Unit, window: Window,
+                    max_findings: int | None = None) -> BriefData:
+    """Everything the workbook shows for one unit, from the published marts (the evidence sheet: at most
+    `max_findings` rows, the newest; the counts are always of all of them)."""
+    systems = read_systems(con)
+    signals = read_signals(con, systems)
+    counts = count_findings(con, unit.code, window)
+    return BriefData(unit, window, signals, read_priority(con, unit.code), read_monthly(con, unit.code, window),
+                     read_findings(con, unit.code, window, max_findings), read_pooled(con, unit.code, window, signals),
+                     read_last_sync(con), systems, read_simulated(con), read_cycle(con, unit.code), counts,
+                     sum(counts.values()))
