@@ -3,8 +3,10 @@
 A unit is a candidate when it is in force on `D` (`marts.publication.as_of`: `valid_from <= D`, `valid_to`
 null or `>= D`), of one of the asked types, and not inspected in the last K months (an inspection of
 `marts.inspections` with `D − K months < started_on <= D`) — unless `marts.reinspection_candidates` lists it
-(re-inspection is due), which brings it back. Its risk is `marts.inspection_priority.risk_score` (0 when the
-unit has no row there).
+(re-inspection is due), which brings it back (the one rule of who was just inspected: `reader.register`). Its
+risk is `marts.inspection_priority.risk_score` (0 when the unit has no row there): the evidence-weighted score
+(rule version 2) in a file with `marts.priority_signals`, the raw one (version 1) in a file published before it.
+Each candidate's reasons, with their numbers, come from `marts.priority_signals` (`reader.reasons`).
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ from pathlib import Path
 
 import duckdb
 
+from cchc.draw.sampling import RULE_VERSION
 from reader.file import open_read_only
+from reader.reasons import explain, read_reasons
 from reader.register import recency
 from reader.sql import marts_tables
+
+OLD_SCORE_VERSION = 1  # the rule version of a file whose risk score is the raw one (no marts.priority_signals)
 
 
 class DrawError(ValueError):
@@ -63,6 +69,8 @@ class Pool:
     candidates: list[Candidate]
     excluded: list[Excluded]
     notes: list[str] = field(default_factory=list)
+    rule_version: int = RULE_VERSION  # which risk score the weights follow (cchc.draw.sampling.RISK_SCORES)
+    reasons: dict[str, list[str]] = field(default_factory=dict)  # unit → its top reasons, with their numbers
 
 
 def file_digest(path: Path) -> str:
@@ -103,11 +111,20 @@ def read_pool(con: duckdb.DuckDBPyConnection, unit_types: list[str], months: int
         raise DrawError(f"loại đơn vị không có trong danh mục: {', '.join(unknown)} "
                         f"(các loại có: {', '.join(present)})")
     types = sorted(set(unit_types)) or present
-    risk = {}
+    risk, top = {}, {}
     if "inspection_priority" in tables:
-        risk = dict(con.execute("SELECT unit_code, risk_score FROM marts.inspection_priority").fetchall())
+        for code, score, top_reasons in con.execute(
+                "SELECT unit_code, risk_score, top_reasons FROM marts.inspection_priority").fetchall():
+            risk[code], top[code] = score, list(top_reasons or [])
     else:
         notes.append("tệp không có marts.inspection_priority: mọi đơn vị có điểm rủi ro 0 (bốc đều)")
+    version = RULE_VERSION if "priority_signals" in tables else OLD_SCORE_VERSION
+    if version == OLD_SCORE_VERSION and risk:
+        notes.append("tệp được công bố trước khi điểm rủi ro xét đến số trường hợp (không có "
+                     "marts.priority_signals): trọng số theo điểm rủi ro cũ, quy tắc v1 — chạy `cchc refresh` để bốc "
+                     "theo điểm mới")
+    reasons = {code: [r.full_text for r in explain(found, top.get(code, [])).reasons]
+               for code, found in read_reasons(con).items()}
     units = con.execute(
         "SELECT unit_code, unit_name, unit_type FROM marts.units WHERE unit_type IN (SELECT unnest(?)) "
         "AND (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?) ORDER BY unit_code",
@@ -125,4 +142,4 @@ def read_pool(con: duckdb.DuckDBPyConnection, unit_types: list[str], months: int
                                         f"(đã kiểm tra: cuộc {inspection}, bắt đầu {started:%d/%m/%Y})"))
         else:
             excluded.append(Excluded(code, name, unit_type, *rule.recent[code]))
-    return Pool(publication, rule.since, candidates, excluded, notes)
+    return Pool(publication, rule.since, candidates, excluded, notes, version, reasons)

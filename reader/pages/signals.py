@@ -1,14 +1,20 @@
 """Queries of Chỉ số: the signals with their latest month's shortfalls, and one signal: its months, the spread
-across units in a month, the buckets of its histogram, and the units that fall short (paged)."""
+across units in a month, the buckets of its histogram, the units that fall short (paged), and — for a ratio
+signal — its funnel: every ranked unit's rate pooled over the priority window against its number of cases
+(marts.priority_signals), placed against the funnel limits around the threshold (reader.funnel)."""
 
 from __future__ import annotations
 
 import duckdb
 
 from reader.catalog import signal_catalog
+from reader.funnel import BELOW_95, BELOW_998, FunnelPoint
+from reader.months import add_months, month_start
 from reader.paging import Paging
 from reader.publication import publication
-from reader.sql import one, rows
+from reader.sql import has_table, one, rows
+
+FUNNEL_LISTED = 100  # the units below the 99.8 % limit listed under the funnel, the furthest first
 
 
 def signals_overview(cur: duckdb.DuckDBPyConnection) -> dict[str, dict]:
@@ -73,6 +79,25 @@ def signal_short_page(cur: duckdb.DuckDBPyConnection, signal: str, month, kind: 
     return paging, found
 
 
+def read_funnel(cur: duckdb.DuckDBPyConnection, signal: dict, as_of) -> dict | None:
+    """The funnel of a ratio signal over the priority window (None for other kinds, or a file without
+    marts.priority_signals): each unit's point, the months, how many units lie below each lower limit, and the
+    units below the 99.8 % limit, the furthest (in standard errors) first."""
+    if signal["kind"] != "ratio" or signal["threshold"] is None or as_of is None or \
+            not has_table(cur, "priority_signals"):
+        return None
+    points = [FunnelPoint(*row) for row in cur.execute("""
+        SELECT s.unit_code, p.unit_name, p.unit_type, s.numerator, s.denominator, s.value, ?
+        FROM marts.priority_signals s JOIN marts.inspection_priority p USING (unit_code)
+        WHERE s.signal_code = ? AND s.denominator > 0 ORDER BY s.unit_code""",
+        [signal["threshold"], signal["signal_code"]]).fetchall()]
+    below = sorted((pt for pt in points if pt.zone == BELOW_998), key=lambda pt: (pt.z, pt.value, pt.unit_code))
+    last = month_start(as_of)
+    return {"points": points, "threshold": signal["threshold"], "first": add_months(last, -11), "last": last,
+            "below_998": below, "listed": below[:FUNNEL_LISTED],
+            "below_95": sum(1 for pt in points if pt.zone == BELOW_95)}
+
+
 def read_signal_list(cur: duckdb.DuckDBPyConnection) -> dict:
     catalog = signal_catalog(cur)
     return {"pub": publication(cur), "signals": list(catalog.values()), "overview": signals_overview(cur)}
@@ -94,7 +119,8 @@ def read_signal(cur: duckdb.DuckDBPyConnection, code: str, month, trang: str | N
         return {"pub": pub, "signal": None}
     months = signal_months(cur, code)
     month = month if month in months else default_month(months, pub.as_of)
-    context = {"pub": pub, "signal": signal, "months": months, "month": month}
+    context = {"pub": pub, "signal": signal, "months": months, "month": month,
+               "funnel": read_funnel(cur, signal, pub.as_of)}
     if month is None:
         return context | {"spread": None, "short": [], "paging": Paging.fit(None, 0)}
     paging, short = signal_short_page(cur, code, month, signal["kind"], trang)

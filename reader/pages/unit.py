@@ -1,5 +1,7 @@
-"""Queries of Đơn vị: the unit's profile and priority, its monthly rows over the trend window, its findings
-(paged and filtered, or counted for the print view), and its part of the inspection cycle."""
+"""Queries of Đơn vị: the unit's profile and priority — its reasons with their numbers, what its score is made of,
+how its rank and score moved over the last twelve month-ends and why since the previous one, its last
+inspection — its monthly rows over the trend window, its findings (paged and filtered, or counted for the
+print view), and its part of the inspection cycle."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ from datetime import date
 import duckdb
 
 from reader.catalog import signal_catalog
+from reader.history import history_months, movement, read_contributions, read_standings
 from reader.model import Unit
-from reader.months import report_window
+from reader.months import month_start, report_window
 from reader.paging import Paging
 from reader.publication import publication
-from reader.register import read_cycle
+from reader.reasons import FEW_CASES, explain, read_reasons
+from reader.register import RECENT_MONTHS, last_inspections, read_cycle, recency
 from reader.sql import conditions, one, rows
 
 TREND_MONTHS = 12
@@ -72,17 +76,41 @@ def in_catalog_order(codes, catalog: dict[str, dict]) -> list[str]:
     return sorted(set(codes), key=lambda c: (order.get(c, len(order)), c))
 
 
+def read_priority(cur: duckdb.DuckDBPyConnection, profile: dict, catalog: dict[str, dict], as_of) -> dict:
+    """The unit's reasons and what its score is made of, its standings at the month-ends and now, the sentence of
+    how it moved since the previous month-end, its last inspection and whether re-inspection is due."""
+    code = profile["unit_code"]
+    reasons = read_reasons(cur, [code]).get(code, [])
+    as_of_month = month_start(as_of) if as_of else None
+    months = history_months(cur)
+    standings = read_standings(cur, code, as_of_month)
+    now = next((s for s in standings if s.current), None)
+    previous = months[-1] if months else None
+    before = next((s for s in standings if not s.current and s.month == previous), None)
+    moved = movement(previous, before, now, read_contributions(cur, code, previous),
+                     read_contributions(cur, code, None), {c: r["name_vi"] for c, r in catalog.items()}) \
+        if previous else None
+    rule = recency(cur, as_of, RECENT_MONTHS) if as_of else None
+    return {"explanation": explain(reasons, list(profile["top_reasons"] or [])), "composition": reasons,
+            "standings": standings, "history_months": months + ([as_of_month] if as_of_month else []),
+            "movement": moved, "last": last_inspections(cur, as_of, [code]).get(code) if as_of else None,
+            "recent": rule is not None and code in rule.recent, "due": rule.due.get(code) if rule else None,
+            "recent_months": RECENT_MONTHS, "few_cases": FEW_CASES}
+
+
 def read_unit(cur: duckdb.DuckDBPyConnection, code: str) -> dict:
-    """What every view of the unit shows: the file, the profile (None: no such unit), the catalog, the trend
-    window and its monthly rows, the findings counted by signal and month, and the inspection cycle."""
+    """What every view of the unit shows: the file, the profile (None: no such unit), the catalog, its priority
+    (`read_priority`), the trend window and its monthly rows, the findings counted by signal and month, and the
+    inspection cycle."""
     pub = publication(cur)
     profile = unit_profile(cur, code)
     if profile is None:
         return {"pub": pub, "unit": None}
     window = report_window(cur, pub.as_of or date.today(), TREND_MONTHS)
-    return {"pub": pub, "unit": profile, "catalog": signal_catalog(cur), "window": window,
+    catalog = signal_catalog(cur)
+    return {"pub": pub, "unit": profile, "catalog": catalog, "window": window,
             "monthly": unit_monthly(cur, code, window.first, window.last), "summary": findings_summary(cur, code),
-            "cycle": read_cycle(cur, code)}
+            "cycle": read_cycle(cur, code)} | read_priority(cur, profile, catalog, pub.as_of)
 
 
 def listed_findings(cur, code: str, catalog: dict[str, dict], summary: list[dict], signal: str | None,

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from reader.file import PublishedFile
 from reader.pages.signals import read_signal, read_signal_list
-from web.charts import histogram, threshold_text
+from web.charts import funnel_chart, histogram, threshold_text
 from web.paging import link
 from web.params import parse_month
 from web.site import page, web_of
@@ -32,6 +32,11 @@ def read_one(published: PublishedFile, code: str, query) -> dict:
     context = found | {"threshold": threshold_text(signal["kind"], signal["threshold"])
                        if signal["threshold"] is not None else DAYS_REQUIRED_VI,
                        "params": {"thang": f"{month:%Y-%m}" if month else ""}, "link": link}
+    funnel = found["funnel"]
+    if funnel is not None:
+        context |= {"funnel_svg": funnel_chart(f"{signal['name_vi']}: tỷ lệ của từng đơn vị theo số trường hợp, "
+                                               f"12 tháng {funnel['first']:%m/%Y}–{funnel['last']:%m/%Y}",
+                                               funnel["points"], funnel["threshold"])}
     if month is None:
         return context
     return context | {"svg": histogram(f"{signal['name_vi']} — tháng {month:%m/%Y}",

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from brief import write_brief
 from reader.file import PublishedFile
 from reader.pages.unit import brief_subject, listed_findings, printed_findings, read_unit
-from web.charts import Point, line_chart, threshold_text
+from web.charts import Point, history_chart, line_chart, threshold_text
 from web.paging import link
 from web.params import parse_month
 from web.site import page, secured, web_of
@@ -78,9 +78,13 @@ def read(published: PublishedFile, code: str, query, printing: bool = False) -> 
                 "chi_so": signal, "thang": month,
                 "params": {"chi_so": signal or "", "thang": f"{month:%Y-%m}" if month else ""}}
     text, in_force = validity(profile, found["pub"].as_of)
+    history = history_chart(f"Điểm rủi ro và thứ hạng của {profile['unit_name']} tại cuối mỗi tháng",
+                            found["history_months"], found["standings"], found["pub"].as_of) \
+        if found["standings"] else None
     return found | findings | {
         "validity": text, "in_force": in_force, "charts": trends(catalog, found["monthly"], window.months),
-        "printing": printing, "findings_total_all": sum(r["n"] for r in summary), "link": link}
+        "history_svg": history, "printing": printing, "findings_total_all": sum(r["n"] for r in summary),
+        "link": link}
 
 
 async def _render(request: Request, printing: bool) -> Response:
