@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from reader.funnel import BELOW_95, BELOW_998, Z95, Z998, limits
+from reader.funnel import BELOW_95, BELOW_998, TAIL_95, TAIL_998, limit, limits
 from web.format import number, percent
 
 # Geometry of the line chart (px): the plot area is [LEFT, WIDTH − RIGHT] × [TOP, HEIGHT − BOTTOM].
@@ -244,8 +244,9 @@ FUNNEL_STEPS = 80
 
 def funnel_chart(title: str, points: list, threshold: float) -> str:
     """Each unit's rate (y) against its number of cases (x, log scale; `points`: reader.funnel.FunnelPoint), the
-    threshold, and the 95 % and 99.8 % limits around it (dashed); units below the 99.8 % limit in red, between the
-    two lower limits in amber, the others grey. Each point's unit, counts and limit are in its tooltip."""
+    threshold, and the 95 % and 99.8 % limits around it (dashed; exact binomial, reader.funnel); units below the
+    99.8 % limit in red, between the two lower limits in amber, the others grey. Each point's unit, counts and
+    limit are in its tooltip."""
     plot_w, plot_h = F_WIDTH - F_LEFT - F_RIGHT, F_HEIGHT - F_TOP - F_BOTTOM
     decades = max(1, math.ceil(math.log10(max([10, *(pt.denominator for pt in points)]))))
     n_max = 10 ** decades
@@ -269,10 +270,10 @@ def funnel_chart(title: str, points: list, threshold: float) -> str:
                      f'stroke="{GRID}"/>')
         parts.append(_text(x(10 ** k), F_TOP + plot_h + 13, number(10 ** k)))
     parts.append(_text(F_LEFT + plot_w / 2, F_HEIGHT - 6, "Số trường hợp của đơn vị trong 12 tháng (thang chia lũy thừa 10)"))
-    steps = [n_max ** (k / FUNNEL_STEPS) for k in range(FUNNEL_STEPS + 1)]
-    for z, colour, dash, label in ((Z95, AMBER, "4 3", "95 %"), (Z998, BAD, "7 4", "99,8 %")):
+    steps = sorted({round(n_max ** (k / FUNNEL_STEPS)) for k in range(FUNNEL_STEPS + 1)})  # whole cases
+    for tail, colour, dash, label in ((TAIL_95, AMBER, "4 3", "95 %"), (TAIL_998, BAD, "7 4", "99,8 %")):
         for side in (0, 1):
-            line = " ".join(f"{x(n)},{y(limits(threshold, n, z)[side])}" for n in steps)
+            line = " ".join(f"{x(n)},{y(limits(threshold, n, tail)[side])}" for n in steps)
             parts.append(f'<polyline class="limit" points="{line}" fill="none" stroke="{colour}" stroke-width="1.5" '
                          f'stroke-dasharray="{dash}"><title>Giới hạn {label}</title></polyline>')
     parts.append(f'<line class="threshold" x1="{F_LEFT}" x2="{F_LEFT + plot_w}" y1="{y(threshold)}" '
@@ -281,7 +282,7 @@ def funnel_chart(title: str, points: list, threshold: float) -> str:
     style = {BELOW_998: (BAD, 4), BELOW_95: (AMBER, 3.5)}
     for pt in sorted(points, key=lambda pt: pt.zone in style):  # the marked ones drawn last, on top
         fill, radius = style.get(pt.zone, ("#8a949e", 3))
-        lower = limits(threshold, pt.denominator, Z998)[0]
+        lower = limit(threshold, pt.denominator, TAIL_998)
         tip = (f"{pt.unit_name}: {number(pt.numerator)}/{number(pt.denominator)} ({percent(pt.value)}); "
                f"giới hạn dưới 99,8 % với {number(pt.denominator)} trường hợp: {percent(lower)}")
         parts.append(f'<circle class="unit {pt.zone}" cx="{x(pt.denominator)}" cy="{y(pt.value)}" r="{radius}" '

@@ -82,7 +82,7 @@ def signal_short_page(cur: duckdb.DuckDBPyConnection, signal: str, month, kind: 
 def read_funnel(cur: duckdb.DuckDBPyConnection, signal: dict, as_of) -> dict | None:
     """The funnel of a ratio signal over the priority window (None for other kinds, or a file without
     marts.priority_signals): each unit's point, the months, how many units lie below each lower limit, and the
-    units below the 99.8 % limit, the furthest (in standard errors) first."""
+    units below the 99.8 % limit, the least likely at the threshold first."""
     if signal["kind"] != "ratio" or signal["threshold"] is None or as_of is None or \
             not has_table(cur, "priority_signals"):
         return None
@@ -91,7 +91,7 @@ def read_funnel(cur: duckdb.DuckDBPyConnection, signal: dict, as_of) -> dict | N
         FROM marts.priority_signals s JOIN marts.inspection_priority p USING (unit_code)
         WHERE s.signal_code = ? AND s.denominator > 0 ORDER BY s.unit_code""",
         [signal["threshold"], signal["signal_code"]]).fetchall()]
-    below = sorted((pt for pt in points if pt.zone == BELOW_998), key=lambda pt: (pt.z, pt.value, pt.unit_code))
+    below = sorted((pt for pt in points if pt.zone == BELOW_998), key=lambda pt: (pt.tail, pt.value, pt.unit_code))
     last = month_start(as_of)
     return {"points": points, "threshold": signal["threshold"], "first": add_months(last, -11), "last": last,
             "below_998": below, "listed": below[:FUNNEL_LISTED],
