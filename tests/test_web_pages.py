@@ -478,3 +478,31 @@ def test_signal_page_funnel_marks_and_lists_the_units_below_the_limit(site):
 
 def web_percent(value: float) -> str:
     return f"{100 * value:.1f} %".replace(".", ",")
+
+
+def brief_overview(site, code: str) -> dict[str, list[str]]:
+    """The brief's "Tổng quan": each label of column A with the column-B lines under it."""
+    served, session = site
+    answer = session.get(f"{served.base}/don-vi/{code}/bao-cao.xlsx", timeout=30)
+    ws = load_workbook(io.BytesIO(answer.content))["Tổng quan"]
+    found, label = {}, None
+    for r in range(1, ws.max_row + 1):
+        label = ws.cell(r, 1).value or label
+        if ws.cell(r, 2).value is not None and label:
+            found.setdefault(label, []).append(ws.cell(r, 2).value)
+    return found
+
+
+def test_the_brief_states_each_reason_with_its_numbers(site):
+    """U14: 0/8 incoming on time, tied lowest of the 2 departments, few; unchanged since 07/2025 (65.85, 2nd).
+    U7: 3/4 signed, below 95 % but not surely: the brief says so, with its standing among the 12 departments with
+    outgoing documents (U11 0.6 first, U5, U7, U17 0.75 tied 2nd)."""
+    u14 = brief_overview(site, U[14])
+    assert u14["Lý do chính"] == ["1. Tỷ lệ văn bản đến xử lý đúng hạn: 0/8 (0,0 %), ngưỡng 95 % — thấp nhất (đồng hạng) "
+                                  "trong 2 Sở, ban, ngành [ít trường hợp: 8 (dưới 10)]"]
+    assert u14["Diễn biến thứ hạng"] == ["So với cuối tháng 07/2025, điểm rủi ro không đổi (65,85), giữ hạng 2."]
+    assert brief_overview(site, U[7])["Lý do chính"] == [
+        "Không chỉ số nào chắc chắn dưới ngưỡng; dưới ngưỡng nhưng chưa đủ chắc chắn với số trường hợp hiện có "
+        "(không tính điểm):",
+        "– Tỷ lệ văn bản đi được ký số: 3/4 (75,0 %), ngưỡng 95 % — thấp thứ 2 (đồng hạng) trong 12 Sở, ban, ngành "
+        "[ít trường hợp: 4 (dưới 10)]"]
