@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 
 from core.vietnamese import month, number
-from reader.sql import has_table, has_tables
+from reader.sql import has_table
 
 SHOWN_MOVES = 3  # the sentence names the signals that moved the score most; the rest are summed
 
@@ -51,13 +51,15 @@ def history_months(con: duckdb.DuckDBPyConnection) -> list[date]:
     return [m for (m,) in con.execute("SELECT DISTINCT as_of_month FROM marts.priority_history ORDER BY 1").fetchall()]
 
 
-def read_contributions(con: duckdb.DuckDBPyConnection, code: str, as_of_month: date | None) -> dict[str, float]:
-    """signal → its contribution to the unit's score at the month-end `as_of_month`, or now (None)."""
+def read_contributions(con: duckdb.DuckDBPyConnection, code: str,
+                       as_of_month: date | None) -> dict[str, float] | None:
+    """signal → its contribution to the unit's score at the month-end `as_of_month`, or now (None); None when the
+    file does not hold them (published before marts.priority_history_signals, or priority_signals)."""
     if as_of_month is None:
         return dict(con.execute("SELECT signal_code, contribution FROM marts.priority_signals WHERE unit_code = ?",
-                                [code]).fetchall()) if has_table(con, "priority_signals") else {}
-    if not has_tables(con, "priority_history_signals"):
-        return {}
+                                [code]).fetchall()) if has_table(con, "priority_signals") else None
+    if not has_table(con, "priority_history_signals"):
+        return None
     return dict(con.execute("SELECT signal_code, contribution FROM marts.priority_history_signals "
                             "WHERE unit_code = ? AND as_of_month = ?", [code, as_of_month]).fetchall())
 
@@ -75,17 +77,20 @@ def rank_move(before: int, after: int) -> str:
     return f"giữ hạng {number(after)}"
 
 
-def movement(previous_month: date, before: Standing | None, now: Standing | None, was: dict[str, float],
-             is_: dict[str, float], names: dict[str, str]) -> str | None:
+def movement(previous_month: date, before: Standing | None, now: Standing | None, was: dict[str, float] | None,
+             is_: dict[str, float] | None, names: dict[str, str]) -> str | None:
     """One sentence: how the unit's score and rank moved from the end of `previous_month` to now, and the
     signals that moved it (the change of each one's contribution, largest first; at most SHOWN_MOVES named, the
-    rest summed). None when the unit is not ranked now."""
+    rest summed; not named when either side's contributions are unknown, None). None when the unit is not ranked
+    now."""
     if now is None:
         return None
     then = f"cuối tháng {month(previous_month)}"
     if before is None:
         return (f"Đơn vị chưa được xếp hạng ở {then} (chưa hoạt động hoặc chưa có chỉ số tỷ lệ nào có số liệu); "
                 f"nay hạng {number(now.rank)}, điểm rủi ro {number(now.risk_score, 2)}.")
+    if was is None or is_ is None:
+        was = is_ = {}
     changes = sorted(((is_.get(c, 0.0) - was.get(c, 0.0), c) for c in set(was) | set(is_)),
                      key=lambda t: (-abs(t[0]), t[1]))
     changes = [(d, c) for d, c in changes if round(abs(d), 2) >= 0.01]  # what shows as at least 0,01

@@ -112,6 +112,10 @@ def test_an_unchanged_score_a_unit_new_to_the_ranking_and_one_no_longer_ranked()
         "Đơn vị chưa được xếp hạng ở cuối tháng 11/2026 (chưa hoạt động hoặc chưa có chỉ số tỷ lệ nào có số liệu); "
         "nay hạng 7, điểm rủi ro 4,41.")
     assert movement(NOV, Standing(NOV, 9, 4.41, 16), None, {"A": 4.41}, {}, NAMES) is None
+    # a file published before marts.priority_history_signals: the score and rank only, no signal named
+    assert movement(NOV, Standing(NOV, 5, 11.32, 149), Standing(DEC, 2, 13.55, 150, current=True), None,
+                    {"A": 13.55}, NAMES) == \
+        "So với cuối tháng 11/2026, điểm rủi ro tăng 2,23 (từ 11,32 lên 13,55), hạng từ 5 lên 2."
 
 
 # --------------------------------------------------------------------------- the funnel
