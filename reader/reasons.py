@@ -1,8 +1,9 @@
 """The reasons behind a unit's priority, with the numbers an inspector can defend (marts.priority_signals).
 
-Each ratio signal a score counts is a `Reason`: "Tỷ lệ hồ sơ thanh toán trực tuyến: 2/24 (8,3 %), ngưỡng 50 %",
-the unit's standing among its peers ("thấp thứ 3 trong 126 UBND cấp xã"), and a mark when the rate rests on
-few cases. The same words in the priority list, the unit page, the overview, the brief and `cchc draw`.
+Each ratio signal a score counts is a `Reason`: its name, its pooled cases met of all, the rate and the threshold
+("<tên chỉ số>: 2/24 (8,3 %), ngưỡng <t> %", the threshold the catalog's), the unit's standing among its peers
+("thấp thứ 3 trong 126 UBND cấp xã"), and a mark when the rate rests on few cases. The same words in the
+priority list, the unit page, the overview, the brief and `cchc draw`.
 """
 
 from __future__ import annotations
@@ -61,13 +62,13 @@ class Reason:
 
     @property
     def figures(self) -> str:
-        """"2/24 (8,3 %), ngưỡng 50 %"."""
+        """"2/24 (8,3 %), ngưỡng <t> %": cases met of all, the rate, the catalog's threshold."""
         return f"{number(self.numerator)}/{number(self.denominator)} ({percent(self.value)}), " \
                f"ngưỡng {threshold_percent(self.threshold)}"
 
     @property
     def text(self) -> str:
-        """"Tỷ lệ hồ sơ thanh toán trực tuyến: 2/24 (8,3 %), ngưỡng 50 %"."""
+        """The signal's name, then its `figures`."""
         return f"{self.name_vi}: {self.figures}"
 
     @property
