@@ -1,14 +1,14 @@
 """`cchc brief`: an inspection brief for one unit, an Excel workbook in Vietnamese.
 
-Reads only the published warehouse (`CCHC_WAREHOUSE`), opened read-only. One job per module:
+Reads only the published warehouse (`CCHC_WAREHOUSE`), opened read-only, through `reader` (the one reader of
+the published file). One job per module:
 
-- `warehouse`: what the brief reads (dataclasses) and the queries that read it;
+- `data`: what the workbook shows for one unit (`BriefData`), read through `reader`;
 - `lookup`: which unit `--unit` means (code, the spec's name key, a toneless search);
-- `pooling`: each signal pooled over the window, by the rule of `marts.unit_signals_pooled`;
-- `workbook` (with `styles`): the four sheets;
-- `command`: `run_brief`, the entry `cchc/cli.py` calls.
+- `workbook` (with `styles`, `remediation`): the five sheets;
+- `command`: `run_brief`, the entry `cchc/cli.py` calls, and `write_brief`, the web app's download.
 """
 
-from brief.command import run_brief
+from brief.command import run_brief, write_brief
 
-__all__ = ["run_brief"]
+__all__ = ["run_brief", "write_brief"]

@@ -23,9 +23,10 @@ from datetime import date
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from brief.warehouse import BriefError, Unit, UnitRow
+from brief.errors import BriefError
 from core.vietnamese import day, number
 from models.names import name_key, search_key
+from reader.model import Unit, UnitRow
 
 MAX_LISTED = 10
 MAX_CLOSEST = 5

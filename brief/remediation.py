@@ -6,9 +6,6 @@ A file published before the register existed has none of these tables: the sheet
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import duckdb
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -22,55 +19,10 @@ from brief.styles import (
     header,
     set_widths,
 )
-from brief.warehouse import has_table
+from reader.register import Cycle
 
 SHEET = "Kết luận và khắc phục"
-TABLES = ("inspections", "recommendations", "remediation_reports", "remediation", "reinspection_candidates")
 GOOD, BAD = {"DA_KHAC_PHUC"}, {"CHUA_KHAC_PHUC", "XAU_DI"}
-
-
-@dataclass
-class Cycle:
-    """The unit's part of the inspection cycle, as the marts hold it (None: the file has no register)."""
-
-    inspections: list[tuple] = field(default_factory=list)
-    recommendations: list[dict] = field(default_factory=list)
-    reports: list[tuple] = field(default_factory=list)
-    reinspection_reasons: list[str] | None = None  # None: no re-inspection due
-
-
-def read_cycle(con: duckdb.DuckDBPyConnection, unit_code: str) -> Cycle | None:
-    if not all(has_table(con, t) for t in TABLES):
-        return None
-    inspections = con.execute(
-        "SELECT inspection_id, kind_vi, started_on, ended_on, team_lead, conclusion_no, conclusion_date "
-        "FROM marts.inspections WHERE unit_code = ? ORDER BY started_on DESC, inspection_id", [unit_code]).fetchall()
-    rel = con.execute(
-        "SELECT r.recommendation_id, r.inspection_id, r.text_vi, r.signal_code, "
-        "       coalesce(m.deadline, r.deadline) AS deadline, m.kind, m.baseline_value, m.after_value, m.status_vi, "
-        "       m.status, m.overdue, m.claim_contradicted, m.explanation_vi, "
-        "       coalesce(m.claim_vi, c.claim_vi) AS claim_vi, coalesce(m.claimed_on, c.reported_on) AS claimed_on "
-        "FROM marts.recommendations r "
-        "LEFT JOIN marts.remediation m USING (recommendation_id) "
-        # a recommendation without a signal has no remediation row: its claim is the latest report naming it
-        # or covering its whole inspection (the rule of marts.remediation)
-        "LEFT JOIN (SELECT k.recommendation_id, p.claim_vi, p.reported_on FROM marts.recommendations k "
-        "           JOIN marts.remediation_reports p ON p.recommendation_id = k.recommendation_id "
-        "                OR (p.recommendation_id IS NULL AND p.inspection_id = k.inspection_id) "
-        "           QUALIFY row_number() OVER (PARTITION BY k.recommendation_id ORDER BY p.reported_on DESC, "
-        "                                      p.recommendation_id IS NOT NULL DESC, p.report_key DESC) = 1) c "
-        "       USING (recommendation_id) "
-        "JOIN marts.inspections i ON i.inspection_id = r.inspection_id "
-        "WHERE r.unit_code = ? ORDER BY i.started_on DESC, r.recommendation_id", [unit_code])
-    columns = [d[0] for d in rel.description]
-    recommendations = [dict(zip(columns, row, strict=True)) for row in rel.fetchall()]
-    reports = con.execute(
-        "SELECT inspection_id, coalesce(recommendation_id, 'mọi kiến nghị'), reported_on, claim_vi, document_no "
-        "FROM marts.remediation_reports WHERE unit_code = ? ORDER BY reported_on DESC, inspection_id",
-        [unit_code]).fetchall()
-    due = con.execute("SELECT reasons_vi FROM marts.reinspection_candidates WHERE unit_code = ?",
-                      [unit_code]).fetchall()
-    return Cycle(inspections, recommendations, reports, list(due[0][0] or []) if due else None)
 
 
 def _value(ws: Worksheet, row: int, column: int, kind: str | None, value: float | None) -> None:

@@ -1,4 +1,4 @@
-"""The brief's workbook: five sheets in Vietnamese for one unit, from what `warehouse` and `pooling` read.
+"""The brief's workbook: five sheets in Vietnamese for one unit, from what `data` read.
 
 "Tổng quan" (who, rank, pooled results), "Xu hướng" (monthly values and native line charts), "Bằng chứng"
 (the unit's findings), "Kết luận và khắc phục" (inspections, recommendations, claims against the data,
@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from brief.data import BriefData
 from brief.remediation import SHEET as CYCLE_SHEET
 from brief.remediation import write_cycle
 from brief.styles import (
@@ -29,9 +30,10 @@ from brief.styles import (
     set_widths,
     threshold_cell,
 )
-from brief.warehouse import KIND_ORDER, KIND_VI, BriefData, Signal, Unit
 from core.vietnamese import number
 from models.signals import HEAD_RECEPTION_DAYS, days_required_vi
+from reader.model import KIND_ORDER, KIND_VI, Signal, Unit
+from reader.reasons import FEW_CASES, explain
 
 SHEETS = ("Tổng quan", "Xu hướng", "Bằng chứng", CYCLE_SHEET, "Giải thích")
 
@@ -50,7 +52,6 @@ SIMULATED_BANNER = "DỮ LIỆU MÔ PHỎNG — chỉ để trình diễn, khôn
 def write_overview(ws: Worksheet, data: BriefData) -> None:
     """"Tổng quan": the unit, its priority, and each signal pooled over the window."""
     unit, window, priority = data.unit, data.window, data.priority
-    names = data.signal_by_code
     evidence = data.evidence_counts
     ws["A1"] = "BÁO CÁO KIỂM TRA CẢI CÁCH HÀNH CHÍNH QUA HỆ THỐNG THÔNG TIN"
     ws["A1"].font = Font(bold=True, size=14)
@@ -91,15 +92,7 @@ def write_overview(ws: Worksheet, data: BriefData) -> None:
             cell.number_format = number_format
         cell.alignment = Alignment(horizontal="left")
         row += 1
-    ws.cell(row=row, column=1, value="Lý do chính").font = BOLD
-    reasons = priority.top_reasons if priority else []
-    if not reasons:
-        ws.cell(row=row, column=2, value="không xếp hạng" if priority is None else "không có chỉ số tỷ lệ nào dưới ngưỡng")
-        row += 1
-    for i, code in enumerate(reasons, start=1):
-        ws.cell(row=row, column=2, value=f"{i}. {names[code].name_vi if code in names else code}")
-        ws.cell(row=row, column=3, value=code)
-        row += 1
+    row = write_reasons(ws, row, data)
     row += 1
     ws.cell(row=row, column=1, value=f"Kết quả các chỉ số trong {len(window.months)} tháng (gộp cả kỳ)").font = \
         Font(bold=True, size=12)
@@ -143,6 +136,33 @@ def write_overview(ws: Worksheet, data: BriefData) -> None:
         row += 1
     set_widths(ws, {1: 30, 2: 48, 3: 16, 4: 18, 5: 10, 6: 10, 7: 16, 8: 12, 9: 12, 10: 12})
     ws.row_dimensions[header_row].height = 32
+
+
+def write_reasons(ws: Worksheet, row: int, data: BriefData) -> int:
+    """"Lý do chính": each top reason with its numbers, standing and few-cases mark (marts.priority_signals; a file
+    published before it: the names), or why there is none; then how the ranking moved. The next free row."""
+    priority, names = data.priority, data.signal_by_code
+    ws.cell(row=row, column=1, value="Lý do chính").font = BOLD
+    if priority is None:
+        ws.cell(row=row, column=2, value="không xếp hạng")
+        return row + 1
+    found = explain(data.reasons, priority.top_reasons)
+    lines: list[tuple[str, str | None]] = [(r.full_text, r.signal_code) for r in found.reasons]
+    if not lines and priority.top_reasons:  # an older file: the names alone
+        lines = [(names[c].name_vi if c in names else c, c) for c in priority.top_reasons]
+    if not lines:
+        lines = [(found.summary, None), *((f"– {r.full_text}", r.signal_code) for r in found.not_sure)]
+    else:
+        lines = [(f"{i}. {text}", code) for i, (text, code) in enumerate(lines, start=1)]
+    for text, code in lines:
+        ws.cell(row=row, column=2, value=text).alignment = WRAP
+        ws.cell(row=row, column=3, value=code)
+        row += 1
+    if data.movement:
+        ws.cell(row=row, column=1, value="Diễn biến thứ hạng").font = BOLD
+        ws.cell(row=row, column=2, value=data.movement).alignment = WRAP
+        row += 1
+    return row
 
 
 def write_trend(ws: Worksheet, data: BriefData) -> list[Signal]:
@@ -226,7 +246,12 @@ def write_glossary(ws: Worksheet, data: BriefData) -> None:
         "\"Quá hạn\" nghĩa là hạn đã kết thúc trước ngày đánh giá; mỗi bản ghi được tính vào tháng của ngày nêu "
         "trong cách tính (hạn xử lý, hạn nộp, ngày tiếp nhận...), theo giờ Việt Nam.",
         "Bản ghi của đơn vị đã sáp nhập, giải thể vẫn được tính cho đơn vị đó.",
-        "Điểm rủi ro (0–100) = 100 × trung bình mức thiếu hụt so với ngưỡng của các chỉ số tỷ lệ trong 12 tháng.",
+        "Điểm rủi ro (0–100) = 100 × trung bình mức thiếu hụt so với ngưỡng của các chỉ số tỷ lệ trong 12 tháng, "
+        "mỗi mức tính ở cận trên khoảng tin cậy 95 % của tỷ lệ (mức đơn vị chắc chắn thấp hơn ngưỡng): một vài "
+        "trường hợp không đủ đưa đơn vị lên đầu danh sách.",
+        f"Lý do chính ghi số trường hợp đạt/tổng số và vị trí của đơn vị trong các đơn vị cùng loại (thấp thứ 1 là "
+        f"tỷ lệ thấp nhất); \"ít trường hợp\" khi dưới {FEW_CASES} trường hợp: mỗi trường hợp làm tỷ lệ thay đổi "
+        "hơn 10 điểm phần trăm.",
     ]
     for note in notes:
         ws.cell(row=row, column=1, value=note).font = Font(italic=True)

@@ -19,11 +19,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from brief.warehouse import BriefError, fetch_one, has_table, open_warehouse
 from core.errors import PipelineError, writing_in
 from core.settings import Settings
 from models.register import CLAIMS, EXAMPLE_PREFIX, INSPECTION_KINDS, REGISTER_ROWS, RegisterRow
 from models.signals import SIGNAL_CODES, SIGNALS
+from reader.errors import ReadError
+from reader.file import open_read_only
+from reader.sql import fetch_one, has_table
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 EXAMPLE_FONT = Font(italic=True, color="7F7F7F")
@@ -64,8 +66,8 @@ def run_inspections(args) -> int:
 def _units(warehouse: Path) -> list[tuple[str, str, date | None]]:
     """(name, code, valid_to) of every unit of the published file, units in force first; none without it."""
     try:
-        con = open_warehouse(warehouse)
-    except BriefError as exc:  # no published file yet: a template without the list of unit names
+        con = open_read_only(warehouse)
+    except ReadError as exc:  # no published file yet: a template without the list of unit names
         print(f"cchc: {exc}; the template has no list of unit names (type names or codes by hand)", file=sys.stderr)
         return []
     with con:

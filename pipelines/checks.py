@@ -53,6 +53,7 @@ CHECKS = (
     _unique("inspection_priority", "unit_code"),
     _unique("priority_signals", "unit_code", "signal_code"),
     _unique("priority_history", "as_of_month", "unit_code"),
+    _unique("priority_history_signals", "as_of_month", "unit_code", "signal_code"),
     _unique("unresolved_units", "system", "source_value"),
     _unique("source_health", "system"),
     _unique("inspections", "inspection_id"),
@@ -102,6 +103,14 @@ CHECKS = (
               "FULL JOIN (SELECT unit_code, count(*) AS signals, sum(contribution) AS total FROM marts.priority_signals "
               "GROUP BY unit_code) s USING (unit_code) WHERE p.signals_evaluated IS DISTINCT FROM s.signals "
               "OR abs(p.risk_score - s.total) > 0.005 + 1e-9"),
+    MartCheck("priority_history_signals", "contributions_add_up_to_the_score",
+              "At each month-end, each unit's signals are those its score counted, and their contributions add up "
+              "to its score then (rounded to 2 decimals).",
+              "SELECT as_of_month, unit_code, h.risk_score, h.signals_evaluated, s.signals, s.total "
+              "FROM marts.priority_history h FULL JOIN (SELECT as_of_month, unit_code, count(*) AS signals, "
+              "sum(contribution) AS total FROM marts.priority_history_signals GROUP BY ALL) s "
+              "USING (as_of_month, unit_code) WHERE h.signals_evaluated IS DISTINCT FROM s.signals "
+              "OR abs(h.risk_score - s.total) > 0.005 + 1e-9"),
 )
 
 

@@ -27,7 +27,8 @@ from test_remediation import (
     recommendation,
 )
 
-from brief.remediation import read_cycle, write_cycle
+from brief.remediation import write_cycle
+from reader.register import read_cycle
 
 D = date(2025, 8, 15)
 
@@ -97,9 +98,10 @@ def test_a_recommendation_without_a_signal_takes_the_inspection_wide_report(con)
 def test_a_capped_evidence_sheet_says_so_and_keeps_the_counts_of_all(con):
     """Sở Tư pháp (U01), window 09/2024–08/2025: its unsigned outgoing documents are its findings —
     09/2024 2 (3 of 5 signed), 02/2025 3 (2 of 5), 06/2025 1 (9 of 10): 6 in all, newest first."""
-    from brief.command import read_brief_data
-    from brief.warehouse import Unit, Window, add_months
+    from brief.data import read_brief_data
     from brief.workbook import build_workbook
+    from reader.model import Unit, Window
+    from reader.months import add_months
 
     window = Window(D, "test", [add_months(date(2024, 9, 1), i) for i in range(12)])
     unit = Unit(U[1], "Sở Tư pháp", "SO", None, None, None, None)

@@ -13,8 +13,8 @@ from datetime import date
 import duckdb
 import pytest
 
+from brief.errors import BriefError
 from brief.lookup import UnitDirectory
-from brief.warehouse import BriefError
 from cchc.cli import main
 from simulator.directory import Directory
 

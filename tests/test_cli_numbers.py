@@ -96,6 +96,6 @@ def test_a_draw_prints_risk_and_probability_the_vietnamese_way(city, capsys, flo
     out = capsys.readouterr().out
     (drawn,) = DRAWN.findall(out)
     assert drawn[1:] == shown[drawn[0]]
-    assert f"trọng số = {floor_text} + điểm rủi ro; xác suất = 1 × trọng số" in out
+    assert f"trọng số = {floor_text} + điểm rủi ro có xét số trường hợp; xác suất = 1 × trọng số" in out
     assert "Ứng viên: 3 đơn vị đang hoạt động (SO); loại 1 đơn vị" in out
     assert "hạt giống 7." in out

@@ -16,6 +16,11 @@ The city (as-of date 1 December 2026, so the last 12 months are inspections star
 
 All types, n = 2: weights 60, 10, 20, 100, 10 (Σ 200) → 2w/200 = .6, .1, .2, 1.0, .1; XA_1 reaches 1 and is
 certain; the one other place: 60/100, 10/100, 20/100, 10/100. So π = SO_A .6, SO_C .1, SO_END .2, XA_1 1, XA_2 .1.
+
+The file holds marts.priority_signals, so its scores are the evidence-weighted ones (rule version 2); the reasons
+of SO_A (outgoing documents signed 2/40, the lowest of its 4 departments) and XA_1 (fee-bearing dossiers paid
+online 2/24, 2nd of 3 communes) are printed and logged with the units drawn. A variant without it is a file
+published before issue 20: its scores are the raw ones, and the draw says it weighs them by rule version 1.
 """
 
 from __future__ import annotations
@@ -35,21 +40,23 @@ ALL_TYPES = {"SO_A": 0.6, "SO_C": 0.1, "SO_END": 0.2, "XA_1": 1.0, "XA_2": 0.1}
 EXCLUDED = {"SO_B": "KT-1", "XA_3": "KT-5"}
 
 
-def build_published(path: Path, *, simulated: bool = False, register: bool = True, reinspection: bool = True) -> Path:
+def build_published(path: Path, *, simulated: bool = False, register: bool = True, reinspection: bool = True,
+                    scored: bool = True) -> Path:
     """The city above as a published file; each variant is built once and copied."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = (simulated, register, reinspection)
+    key = (simulated, register, reinspection, scored)
+    template = path.with_name("template-" + "-".join(str(k) for k in key) + ".duckdb")
     if key not in BUILT:
-        BUILT[key] = _build(path.with_name(f"template-{simulated}-{register}-{reinspection}.duckdb"), *key).read_bytes()
-        path.with_name(f"template-{simulated}-{register}-{reinspection}.duckdb").unlink()
+        BUILT[key] = _build(template, *key).read_bytes()
+        template.unlink()
     path.write_bytes(BUILT[key])
     return path
 
 
-BUILT: dict[tuple[bool, bool, bool], bytes] = {}
+BUILT: dict[tuple[bool, bool, bool, bool], bytes] = {}
 
 
-def _build(path: Path, simulated: bool, register: bool, reinspection: bool) -> Path:
+def _build(path: Path, simulated: bool, register: bool, reinspection: bool, scored: bool) -> Path:
     with duckdb.connect(str(path)) as con:
         con.execute("CREATE SCHEMA marts")
         con.execute(f"CREATE TABLE marts.publication AS SELECT "
@@ -74,6 +81,19 @@ def _build(path: Path, simulated: bool, register: bool, reinspection: bool) -> P
             ('SO_A', 'Sở Nội vụ', 'SO', 50, 3, 3, []), ('XA_3', 'UBND xã Phù Đổng', 'UBND_XA', 30, 4, 3, []),
             ('SO_B', 'Sở Tài chính', 'SO', 20, 5, 3, []), ('SO_END', 'Sở Giao thông vận tải', 'SO', 10, 6, 3, []),
             ('XA_2', 'UBND xã Đa Tốn', 'UBND_XA', 0, 7, 3, [])""")
+        if scored:
+            con.execute("UPDATE marts.inspection_priority SET top_reasons = ['QLVB_DI_KY_SO'] WHERE unit_code = 'SO_A'")
+            con.execute("UPDATE marts.inspection_priority SET top_reasons = ['MOTCUA_THANH_TOAN_TRUC_TUYEN'] "
+                        "WHERE unit_code = 'XA_1'")
+            con.execute("CREATE TABLE marts.signal_catalog (signal_code TEXT, name_vi TEXT)")
+            con.execute("INSERT INTO marts.signal_catalog VALUES ('QLVB_DI_KY_SO', 'Tỷ lệ văn bản đi được ký số'), "
+                        "('MOTCUA_THANH_TOAN_TRUC_TUYEN', 'Tỷ lệ hồ sơ thanh toán trực tuyến')")
+            con.execute("CREATE TABLE marts.priority_signals (unit_code TEXT, signal_code TEXT, numerator BIGINT, "
+                        "denominator BIGINT, value DOUBLE, upper_bound DOUBLE, threshold DOUBLE, shortfall_raw DOUBLE, "
+                        "shortfall DOUBLE, contribution DOUBLE, peer_rank INTEGER, peers INTEGER)")
+            con.execute("""INSERT INTO marts.priority_signals VALUES
+                ('SO_A', 'QLVB_DI_KY_SO', 2, 40, 0.05, 0.166, 0.95, 0.947, 0.825, 50, 1, 4),
+                ('XA_1', 'MOTCUA_THANH_TOAN_TRUC_TUYEN', 2, 24, 0.0833, 0.258, 0.5, 0.833, 0.484, 90, 2, 3)""")
         if register:
             con.execute("CREATE TABLE marts.inspections (inspection_id TEXT PRIMARY KEY, unit_code TEXT, "
                         "unit_name TEXT, unit_type TEXT, kind TEXT, kind_vi TEXT, started_on DATE, ended_on DATE, "
@@ -128,7 +148,7 @@ def test_a_draw_is_printed_logged_0600_and_leaves_the_published_file_untouched(c
     (entry,) = entries(log)
     assert entry["sha256"] == before and entry["as_of"] == "2026-12-01" and entry["data_kind"] == "DỮ LIỆU THẬT"
     assert entry["parameters"] == {"n": 2, "unit_types": [], "recent_months": 12, "inspected_after": "2025-12-01",
-                                        "floor": 10.0, "seed": 42, "rule": "pps-systematic", "rule_version": 1}
+                                        "floor": 10.0, "seed": 42, "rule": "pps-systematic", "rule_version": 2}
     assert {c["code"]: c["probability"] for c in entry["candidates"]} == ALL_TYPES
     assert {c["code"]: c["weight"] for c in entry["candidates"]} == {"SO_A": 60, "SO_C": 10, "SO_END": 20,
                                                                       "XA_1": 100, "XA_2": 10}
@@ -305,3 +325,63 @@ def test_no_published_file(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _out, err = draw(capsys, "--n", "1")
     assert code == 2 and "chưa có tệp dữ liệu" in err and "cchc refresh" in err
+
+
+def test_the_drawn_units_reasons_are_printed_and_logged_with_their_numbers(city, capsys):
+    """XA_1 is certain (π 1): its reason 2/24 = 8,3 % against 50 %, 2nd lowest of the 3 communes ranked."""
+    code, out, err = draw(capsys, "--n", "2", "--seed", "42")
+    assert code == 0, err
+    reason = "Tỷ lệ hồ sơ thanh toán trực tuyến: 2/24 (8,3 %), ngưỡng 50 % — thấp thứ 2 trong 3 UBND cấp xã"
+    assert f"        lý do: {reason}\n" in out
+    assert "Quy tắc pps-systematic v2: trọng số = 10 + điểm rủi ro có xét số trường hợp" in out
+    (entry,) = entries(city.parent / "draws.jsonl")
+    drawn = {d["code"]: d for d in entry["drawn"]}
+    assert drawn["XA_1"]["reasons"] == [reason]
+    if "SO_A" in drawn:
+        assert drawn["SO_A"]["reasons"] == ["Tỷ lệ văn bản đi được ký số: 2/40 (5,0 %), ngưỡng 95 % — thấp nhất "
+                                            "trong 4 Sở, ban, ngành"]
+
+
+def test_a_file_published_before_the_evidence_weighted_score_draws_by_rule_1(tmp_path, capsys, monkeypatch):
+    """No marts.priority_signals: the scores are the raw ones; the draw says so, logs version 1, and replays
+    from the unchanged file."""
+    monkeypatch.setenv("CCHC_WAREHOUSE", str(build_published(tmp_path / "w" / "cchc.duckdb", scored=False)))
+    monkeypatch.delenv("CCHC_DRAW_LOG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = draw(capsys, "--n", "2", "--seed", "42")
+    assert code == 0, err
+    assert "không có marts.priority_signals" in out and "quy tắc v1" in out and "lý do:" not in out
+    assert "Quy tắc pps-systematic v1: trọng số = 10 + điểm rủi ro theo tỷ lệ thô" in out
+    (entry,) = entries(tmp_path / "w" / "draws.jsonl")
+    assert entry["parameters"]["rule_version"] == 1
+    assert {c["code"]: c["probability"] for c in entry["candidates"]} == ALL_TYPES  # the same weights
+    code, out, err = draw(capsys, "--replay", entry["id"])
+    assert code == 0, err
+    assert "giống hệt lúc bốc" in out and "trùng khớp" in out
+
+
+def test_draws_logged_by_the_previous_version_replay_exactly(city, capsys):
+    """tests/fixtures/draws-v1.jsonl: two draws (n = 2, seeds 2026 and 7) logged by `cchc draw` before rule
+    version 2, on this city (another copy of it: the file has changed since, so they replay from the log)."""
+    log = city.parent / "draws.jsonl"
+    log.write_bytes((Path(__file__).parent / "fixtures" / "draws-v1.jsonl").read_bytes())
+    os.chmod(log, 0o600)
+    logged = entries(log)
+    assert [e["parameters"]["rule_version"] for e in logged] == [1, 1]
+    for entry in logged:
+        code, out, err = draw(capsys, "--replay", entry["id"])
+        assert code == 0, err
+        assert "Quy tắc pps-systematic v1" in out and "TỆP DỮ LIỆU ĐÃ KHÁC LÚC BỐC" in out and "trùng khớp" in out
+        assert [line.split()[1] for line in out.splitlines() if line.strip()[:3].strip(". ").isdigit()] == \
+            [d["code"] for d in entry["drawn"]]
+    assert [[d["code"] for d in e["drawn"]] for e in logged] == [["XA_1", "SO_A"], ["XA_2", "XA_1"]]
+
+
+def test_a_rule_this_version_does_not_know_is_refused_on_replay(city, capsys):
+    assert draw(capsys, "--n", "1", "--seed", "5")[0] == 0
+    log = city.parent / "draws.jsonl"
+    (entry,) = entries(log)
+    entry["parameters"]["rule_version"] = 3
+    log.write_text(json.dumps(entry, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out, err = draw(capsys, "--replay", entry["id"])
+    assert code == 2 and "quy tắc pps-systematic v3 không có trong phiên bản này" in err and out == ""

@@ -1,4 +1,11 @@
-"""The draw's arithmetic (cchc/draw/sampling.py), against probabilities worked out by hand."""
+"""The draw's arithmetic (cchc/draw/sampling.py), against probabilities worked out by hand.
+
+Rule version 2 weighs the evidence-weighted risk score (spec: inspection_priority since issue 20); the weights are
+`floor + risk_score` under both versions, so what changes is the score fed in: the hand-built city of
+tests/test_priority.py scores NV (one paper document, 0/1, beside 2/2 reports) 8.24, P2 and P3 (1/2 each) 4.69,
+TP (3/4 reports against 100 %) 4.56 and P1 (40/40) 0 by the evidence-weighted rule, and 50, 47.37, 47.37, 25, 0 by
+the raw one (version 1).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,17 @@ from fractions import Fraction as F
 
 import pytest
 
-from cchc.draw.sampling import SamplingError, SystematicPPS, inclusion_probabilities, systematic_pps, weight
+from cchc.draw.sampling import (
+    RISK_SCORES,
+    RULE,
+    RULE_VERSION,
+    SamplingError,
+    SystematicPPS,
+    check_rule,
+    inclusion_probabilities,
+    systematic_pps,
+    weight,
+)
 
 
 def test_weights_are_floor_plus_risk_exactly():
@@ -88,6 +105,9 @@ def test_a_seed_gives_the_same_list_on_every_python():
     ([0, 5, 10, 20, 35, 50, 80, 95], 3, [F(w, 25) for w in (2, 3, 4, 6, 9, 12, 18, 21)]),
     # 5 units, n = 3, weights 10, 10, 20, 50, 110 (floor 10): capped twice, π = 1/4, 1/4, 1/2, 1, 1.
     ([0, 0, 10, 40, 100], 3, [F(1, 4), F(1, 4), F(1, 2), F(1), F(1)]),
+    # rule version 2 on tests/test_priority.py's city, n = 2: weights 18.24, 14.69, 14.69, 14.56, 10 (Σ 72.18), so
+    # π = 2w/72.18 = 1824, 1469, 1469, 1456, 1000 (/3609) = .5054, .4070, .4070, .4034, .2771 (no capping; sum 2).
+    ([8.24, 4.69, 4.69, 4.56, 0], 2, [F(w, 3609) for w in (1824, 1469, 1469, 1456, 1000)]),
 ])
 def test_over_many_seeded_draws_each_unit_comes_as_often_as_its_probability(case):
     """20,000 draws with seeds 0…19,999. Each unit's frequency must lie within 4 standard errors of its stated
@@ -107,3 +127,24 @@ def test_over_many_seeded_draws_each_unit_comes_as_often_as_its_probability(case
     for count, p in zip(counts, stated, strict=True):
         tolerance = 4 * math.sqrt(p * (1 - p) / trials)
         assert abs(count / trials - p) <= tolerance, (count / trials, float(p), tolerance)
+
+
+def test_the_evidence_weighted_score_gives_a_single_case_less_weight():
+    """The same five units, n = 2, floor 10. Version 1 (raw scores 50, 47.37, 47.37, 25, 0: weights 60, 57.37, 57.37,
+    35, 10, Σ 219.74): π = 120/219.74, 114.74/219.74 twice, 70/219.74, 20/219.74 = .5461, .5222, .5222, .3186,
+    .0910. Version 2 (above): .5054, .4070, .4070, .4034, .2771 — one late document or two documents no longer
+    outweigh a quarter of the reports missed, and the unit that meets everything is three times as likely."""
+    raw = inclusion_probabilities([weight(10, s) for s in (50, 47.37, 47.37, 25, 0)], 2)
+    weighed = inclusion_probabilities([weight(10, s) for s in (8.24, 4.69, 4.69, 4.56, 0)], 2)
+    assert raw == [F(12000, 21974), F(11474, 21974), F(11474, 21974), F(7000, 21974), F(2000, 21974)]
+    assert [round(float(p), 4) for p in raw] == [0.5461, 0.5222, 0.5222, 0.3186, 0.091]
+    assert [round(float(p), 4) for p in weighed] == [0.5054, 0.407, 0.407, 0.4034, 0.2771]
+
+
+def test_each_logged_rule_version_is_known_and_no_other():
+    assert RULE == "pps-systematic" and RULE_VERSION == 2 and set(RISK_SCORES) == {1, 2}
+    check_rule("pps-systematic", 1)
+    check_rule("pps-systematic", 2)
+    for rule, version in (("pps-systematic", 3), ("pps-systematic", 0), ("srs", 1)):
+        with pytest.raises(SamplingError, match=f"quy tắc {rule} v{version} không có"):
+            check_rule(rule, version)

@@ -33,8 +33,10 @@ import duckdb
 import pytest
 from marts_support import build, rows
 
-from brief.pooling import read_pooled
-from brief.warehouse import Window, add_months, read_signals
+from reader.catalog import read_signals
+from reader.model import Window
+from reader.months import add_months
+from reader.pooling import read_pooled
 from storage.publish import publish
 
 D = date(2025, 8, 15)

@@ -43,7 +43,7 @@ def test_blocking_checks_guard_the_marts():
     assert {c for c in checks if c[0].startswith("raw/")} == {(f"raw/{s.name}", "reject_rate") for s in SYSTEMS}
     assert ("marts/priority_signals", "contributions_add_up_to_the_score") in checks
     assert ("marts/priority_history", "ranks_1_to_n_each_month") in checks
-    assert len(checks) == 33  # 26 on the marts, a reject rate on each of the 7 raw assets
+    assert len(checks) == 35  # 28 on the marts, a reject rate on each of the 7 raw assets
 
 
 def test_every_raw_asset_writes_through_the_single_writer_pool():

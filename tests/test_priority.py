@@ -166,3 +166,43 @@ def test_the_checks_of_the_ranking_catch_what_they_guard(con):
         assert found[("priority_signals", "key_unique")] == []
     finally:
         con.execute("ROLLBACK")
+
+
+def test_what_each_month_ends_score_was_made_of(con):
+    """marts.priority_history_signals: NV's one paper document (0/1, shortfall 0.164783) is its only signal at
+    the ends of March and April 2025 (contribution 16.4783, its score 16.48), shared with its two reports of May
+    (2/2, shortfall 0) from then on (8.2391 + 0 = 8.24); GTVT's 0/40 (0.907763) at the ends of January and
+    February; the wards' July as on D (P2 1/2: 4.6872)."""
+    found = {(r["as_of_month"], r["unit_code"], r["signal_code"]): r
+             for r in rows(con, "SELECT * FROM marts.priority_history_signals")}
+    expected = {
+        (date(2025, 1, 1), GTVT, "QLVB_DI_KY_SO"): (0, 40, 90.7763), (date(2025, 2, 1), GTVT, "QLVB_DI_KY_SO"): (0, 40, 90.7763),
+        (date(2025, 3, 1), NV, "QLVB_DI_KY_SO"): (0, 1, 16.4783), (date(2025, 4, 1), NV, "QLVB_DI_KY_SO"): (0, 1, 16.4783),
+        **{(date(2025, m, 1), NV, "QLVB_DI_KY_SO"): (0, 1, 8.2391) for m in (5, 6, 7)},
+        **{(date(2025, m, 1), NV, "BAOCAO_NOP_DUNG_HAN"): (2, 2, 0.0) for m in (5, 6, 7)},
+        **{(date(2025, m, 1), TP, "BAOCAO_NOP_DUNG_HAN"): (3, 4, 4.5586) for m in (5, 6, 7)},
+        (date(2025, 7, 1), P1, "QLVB_DI_KY_SO"): (40, 40, 0.0), (date(2025, 7, 1), P2, "QLVB_DI_KY_SO"): (1, 2, 4.6872),
+        (date(2025, 7, 1), P3, "QLVB_DI_KY_SO"): (1, 2, 4.6872),
+    }
+    assert set(found) == set(expected)
+    for key, (x, n, contribution) in expected.items():
+        r = found[key]
+        assert (r["numerator"], r["denominator"]) == (x, n), key
+        assert r["contribution"] == pytest.approx(contribution, abs=1e-4), key
+        assert r["upper_bound"] == pytest.approx(wilson_upper(x, n), abs=1e-12), key
+
+
+def test_the_history_contributions_check_catches_a_spoiled_row(con):
+    from pipelines.checks import CHECKS
+
+    guards = {c.name: c for c in CHECKS if c.table == "priority_history_signals"}
+    assert set(guards) == {"key_unique", "contributions_add_up_to_the_score"}
+    assert {name: con.sql(c.sql).fetchall() for name, c in guards.items()} == {name: [] for name in guards}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"UPDATE marts.priority_history_signals SET contribution = contribution + 0.01 "
+                    f"WHERE unit_code = '{NV}' AND as_of_month = DATE '2025-04-01'")
+        offending = con.sql(guards["contributions_add_up_to_the_score"].sql).fetchall()
+        assert [(r[0], r[1]) for r in offending] == [(date(2025, 4, 1), NV)]
+    finally:
+        con.execute("ROLLBACK")

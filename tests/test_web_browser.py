@@ -1,9 +1,12 @@
 """The web app in a real browser: the distribution's Chromium, headless, driven by Selenium.
 
 Logs in, finds a unit on Ưu tiên kiểm tra by its name typed without tones, opens its page, sees its chart (an
-SVG with the threshold line) and its findings, downloads its xlsx brief; visits the print version and a signal.
-Every page of the app (each GET route of `web.pages.ROUTES`, so a page added later is measured too) fits a
-390 px phone screen; the print view of the unit with the most findings prints on at most 4 A4 pages
+SVG with the threshold line), its reasons with their numbers, how its ranking moved and its findings, downloads
+its xlsx brief; visits the print version, the highest-ranked unit with an inspection in the register (its last
+inspection shown), and a signal with its funnel plot.
+Every page of the app (each GET route of `web.pages.ROUTES`, so a page added later is measured too; a signal's
+page both for the signal with the most findings and for a ratio signal, which has a funnel) fits a 390 px phone
+screen; the print view of the unit with the most findings prints on at most 4 A4 pages
 (Chromium's own PDF, its pages counted).
 Screenshots of each page go to docs/screens/web-*.png when CCHC_SCREENSHOTS=1, else to a temporary folder
 (web-phone-*.png: at the phone's width).
@@ -130,13 +133,24 @@ def log_in(driver, base: str) -> None:
 
 
 def most_findings(published: Path) -> dict:
-    """The unit with the most findings and its signal with the most: the longest pages of the file."""
+    """The unit with the most findings and its signal with the most: the longest pages of the file; and the ratio
+    signal of the most ranked units (the fullest funnel)."""
     with duckdb.connect(str(published), read_only=True) as con:
         unit = con.execute("SELECT unit_code FROM marts.findings GROUP BY unit_code "
                            "ORDER BY count(*) DESC, unit_code LIMIT 1").fetchone()[0]
         signal = con.execute("SELECT signal_code FROM marts.findings WHERE unit_code = ? GROUP BY signal_code "
                              "ORDER BY count(*) DESC, signal_code LIMIT 1", [unit]).fetchone()[0]
-    return {"unit": unit, "signal": signal}
+        ratio = con.execute("SELECT signal_code FROM marts.priority_signals GROUP BY signal_code "
+                            "ORDER BY count(*) DESC, signal_code LIMIT 1").fetchone()[0]
+    return {"unit": unit, "signal": signal, "ratio_signal": ratio}
+
+
+def inspected_unit(published: Path) -> str | None:
+    """The highest-ranked unit with an inspection in the register (None without one)."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        found = con.execute("SELECT p.unit_code FROM marts.inspection_priority p JOIN marts.inspections i "
+                            "USING (unit_code) ORDER BY p.rank LIMIT 1").fetchall()
+    return found[0][0] if found else None
 
 
 def page_paths(samples: dict) -> list[tuple[str, str]]:
@@ -151,6 +165,8 @@ def page_paths(samples: dict) -> list[tuple[str, str]]:
         out += [(route.path, path), (route.path, f"{path}?trang=999")]
         if "{" in route.path:
             out.append((route.path, sample_path(route.path, samples, "000.99.99.H99")))
+        if route.path.startswith("/chi-so/"):
+            out.append((route.path, sample_path(route.path, samples, samples["ratio_signal"])))
     return out
 
 
@@ -214,6 +230,8 @@ def test_an_inspector_finds_a_unit_and_downloads_its_brief(browser, served, scre
     assert charts and all(c.find_elements(By.CSS_SELECTOR, "line.threshold") for c in charts)
     assert browser.find_elements(By.CSS_SELECTOR, "#xu-huong svg circle.point")
     assert browser.find_elements(By.CSS_SELECTOR, "#bang-chung table.findings tbody tr")
+    assert browser.find_elements(By.CSS_SELECTOR, "dl.profile ul.reasons li")  # the reasons, with their numbers
+    assert browser.find_elements(By.CSS_SELECTOR, "#dien-bien svg circle.standing.now")  # how the ranking moved
     shoot(browser, screens, "unit")
 
     browser.find_element(By.PARTIAL_LINK_TEXT, "Tải báo cáo").click()
@@ -230,12 +248,25 @@ def test_an_inspector_finds_a_unit_and_downloads_its_brief(browser, served, scre
     arrive(browser, lambda d: d.current_url.endswith(f"/don-vi/{code}/in"))
     assert not browser.find_elements(By.TAG_NAME, "nav") and not browser.find_elements(By.CSS_SELECTOR, "header.top")
 
+    inspected = inspected_unit(published)
+    if inspected:
+        browser.get(f"{base}/don-vi/{inspected}")
+        assert "Kiểm tra gần nhất" in browser.find_element(By.CSS_SELECTOR, "dl.profile").text
+        shoot(browser, screens, "unit-inspected")
+        with phone(browser):
+            browser.get(f"{base}/don-vi/{inspected}")
+            shoot_phone(browser, screens, "unit-inspected")
+
     browser.get(f"{base}/chi-so")
     shoot(browser, screens, "signals")
     browser.find_element(By.PARTIAL_LINK_TEXT, "văn bản đi được ký số").click()
     arrive(browser, lambda d: "/chi-so/QLVB_DI_KY_SO" in d.current_url)
     assert browser.find_elements(By.CSS_SELECTOR, "#phan-bo svg rect.bar")
+    assert browser.find_elements(By.CSS_SELECTOR, "#pheu svg circle.unit")  # the funnel
     shoot(browser, screens, "signal")
+    with phone(browser):
+        browser.get(browser.current_url)
+        shoot_phone(browser, screens, "signal")
     print(f"browser walk-through: {time.monotonic() - began:.1f} s")
 
 

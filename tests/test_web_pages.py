@@ -364,3 +364,145 @@ def test_signal_count_and_unknown(site):
     short = section(html, "khong-dat")
     assert re.findall(r'<a href="/don-vi/([^"]+)">', short) == [U[14], U[12], U[13]]  # most first, then by code
     assert "Không tìm thấy chỉ số" in get(site, "/chi-so/KHONG_CO", status=404)
+
+
+# --------------------------------------------------------------------------- reasons, history, inspections, funnel
+# The register (tests/test_remediation.py): with K = 12 an inspection is recent when it started after 15/08/2024 and
+# by D. Recent: U1 … U16 (KT-01 … KT-16 from 06/01/2025, KT-04B 05/05/2025, KT-05 13/01, KT-06 06/01, KT-07 10/01,
+# KT-11 03/09/2024; KT-04C starts 20/08/2025, after D). Re-inspection due: U2, U3, U4, U5, U6, U12, U13, U14, U15.
+# So the draw's rule leaves out U1, U7, U8, U9, U10, U11 (and U16, not ranked).
+
+
+def row_of(html: str, code: str) -> str:
+    return html.split(f'href="/don-vi/{code}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_priority_reasons_carry_their_numbers_standing_and_few_cases_mark(site):
+    html = get(site, "/uu-tien")
+    assert "dưới 10 trường hợp" in html  # the rule of the mark, stated on the page
+    u18 = row_of(html, U[18])
+    assert "Tỷ lệ văn bản đi được ký số: 7/70 (10,0 %), ngưỡng 95 %" in u18
+    assert "UBND cấp xã duy nhất có số liệu" in u18 and 'class="few"' not in u18
+    u14 = row_of(html, U[14])  # incoming on time 0/8, tied lowest with U13's 0/4 among the two departments with data
+    assert "Tỷ lệ văn bản đến xử lý đúng hạn: 0/8 (0,0 %), ngưỡng 95 %" in u14
+    assert '<span class="few">ít trường hợp: 8 (dưới 10)</span>' in u14
+    assert "thấp nhất (đồng hạng) trong 2 Sở, ban, ngành" in u14
+    u7 = row_of(html, U[7])  # 3/4: below 95 %, not surely so: score 0, and the page does not say "all met"
+    assert "Không chỉ số nào chắc chắn dưới ngưỡng" in u7 and "Mọi chỉ số tỷ lệ đạt ngưỡng" not in u7
+    assert "Tỷ lệ văn bản đi được ký số: 3/4 (75,0 %), ngưỡng 95 %" in u7 and "ít trường hợp: 4 (dưới 10)" in u7
+    assert "Mọi chỉ số tỷ lệ đạt ngưỡng" in row_of(html, U[8])  # 10/10
+
+
+def test_priority_shows_the_last_inspection_and_hides_the_recently_inspected(site):
+    html = get(site, "/uu-tien")
+    u14 = row_of(html, U[14])
+    assert "KT-14 (theo kế hoạch có báo trước), bắt đầu 06/01/2025, kết luận 10/01/2025" in u14
+    assert "Đã kiểm tra trong 12 tháng gần đây" in u14 and "Nên tái kiểm tra" in u14
+    assert "Chưa kiểm tra (theo sổ theo dõi)" in row_of(html, U[18])
+    u4 = row_of(html, U[4])  # re-inspected from 05/05/2025; KT-04C starts after D
+    assert "KT-04B (tái kiểm tra), bắt đầu 05/05/2025" in u4 and "KT-04C" not in u4
+    assert "Nên tái kiểm tra" not in row_of(html, U[1])
+    hidden = get(site, "/uu-tien?an_da_kiem_tra=12")
+    assert ranked_codes(hidden) == [U[18], U[14], U[13], U[12], U[5], U[2], U[3], U[4], U[6], U[17]]
+    assert "<strong>10</strong> đơn vị phù hợp" in hidden and "Đã ẩn 6 đơn vị đã được kiểm tra trong 12 tháng" in hidden
+    assert '<option value="12" selected>' in hidden
+    # six months: after 15/02/2025 only U4's KT-04B, whose re-inspection is due: nobody hidden
+    assert len(ranked_codes(get(site, "/uu-tien?an_da_kiem_tra=6"))) == 16
+    assert "Đã ẩn" not in get(site, "/uu-tien?an_da_kiem_tra=7")  # not one of the choices: no filter
+
+
+def test_overview_leaves_out_the_recently_inspected_and_says_so(site):
+    html = section(get(site, "/"), "kiem-tra-truoc")
+    listed = re.findall(r'<li><a href="/don-vi/([^"]+)">', html)
+    assert listed == [U[18], U[14], U[13], U[12], U[5]]  # U11 (rank 5) was inspected 03/09/2024, not due again
+    assert "Đã bỏ qua 1 đơn vị xếp hạng cao hơn" in html
+    assert f'<a href="/don-vi/{U[11]}">Sở Quy hoạch - Kiến trúc</a> (hạng 5, KT-11 bắt đầu 03/09/2024)' in html
+    assert "Tỷ lệ văn bản đi được ký số: 7/70 (10,0 %), ngưỡng 95 %" in html
+    assert "như khi bốc thăm" in html
+
+
+def test_unit_page_shows_how_the_ranking_moved(site):
+    """U18 (0/60 in 03/2025, 7/10 in 05/2025): ranked at the month-ends 03/2025 on (0/60: upper bound 0.0602 →
+    93.67), 79.75 from 05/2025 and now, first throughout. U1: 24/30 at the end of 07/2025 (upper bound 0.90495 →
+    4.74, rank 7), 25/31 now with its document of 05/08 (0.90813 → 4.41, rank 7): −0.33, all of it signing."""
+    html = get(site, f"/don-vi/{U[18]}")
+    moved = section(html, "dien-bien")
+    assert "So với cuối tháng 07/2025, điểm rủi ro không đổi (79,75), giữ hạng 1." in moved
+    assert moved.count('<circle class="standing') == 6
+    assert "Cuối tháng 03/2025: hạng 1/" in moved and "điểm rủi ro 93,67" in moved
+    assert "Nay (đến 15/08/2025): hạng 1/16, điểm rủi ro 79,75" in moved
+    assert ">Nay</text>" in moved and "style=" not in moved
+    one = get(site, f"/don-vi/{U[1]}")
+    assert ("So với cuối tháng 07/2025, điểm rủi ro giảm 0,33 (từ 4,74 xuống 4,41), giữ hạng 7: Tỷ lệ văn bản đi "
+            "được ký số −0,33.") in section(one, "dien-bien")
+    profile = one.split('<dl class="profile">', 1)[1].split("</dl>", 1)[0]
+    assert "KT-01 (theo kế hoạch có báo trước), bắt đầu 06/01/2025, kết luận 10/01/2025" in profile
+    assert "Đã kiểm tra trong 12 tháng gần đây" in profile and "Nên tái kiểm tra" not in profile
+    assert "Tỷ lệ văn bản đi được ký số: 25/31 (80,6 %), ngưỡng 95 %" in profile
+    composition = get(site, f"/don-vi/{U[14]}").split('<table class="compact composition">', 1)[1].split("</table>")[0]
+    assert "0/8" in composition and "65,85" in composition
+    printed = section(get(site, f"/don-vi/{U[18]}/in"), "dien-bien")
+    assert "giữ hạng 1" in printed and "<details" not in printed
+
+
+def lower_998(n: int, p0: float) -> float:
+    """Spiegelhalter's interpolated lower 99.8 % limit, from the exact binomial (independent of reader.funnel)."""
+    from math import comb
+
+    def cdf(x: int) -> float:
+        return sum(comb(n, k) * p0 ** k * (1 - p0) ** (n - k) for k in range(x + 1))
+
+    y = next(y for y in range(n + 1) if cdf(y) >= 0.001)
+    alpha = (cdf(y) - 0.001) / (cdf(y) - cdf(y - 1))
+    return max(0.0, (y - alpha) / n)
+
+
+def test_signal_page_funnel_marks_and_lists_the_units_below_the_limit(site):
+    """QLVB_DI_KY_SO over 09/2024 … 08/2025, the 13 ranked units with outgoing documents. P(Y ≤ x) at 95 % by the
+    exact binomial: U18 7/70 9e−74 and U11 30/50 1e−13 (below 0.1 %: below the 99.8 % limit); U5 15/20 0.0026,
+    U2 33/40 0.0034, U1 25/31 0.0039, U3 27/33 0.0054 (below 2.5 %); U4 26/30 0.061, U6 4/5 0.23, U7 and U17 3/4
+    0.19, U8, U9, U10 10/10 within."""
+    funnel = section(get(site, "/chi-so/QLVB_DI_KY_SO"), "pheu")
+    assert "13 đơn vị được xếp hạng ưu tiên có số liệu" in funnel
+    assert '<strong class="not-met">2</strong> đơn vị nằm dưới giới hạn 99,8 %' in funnel
+    assert "4 đơn vị nằm giữa giới hạn 95 % và 99,8 %" in funnel
+    svg = funnel.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert svg.count('<circle class="unit') == 13
+    assert svg.count('class="unit below_998"') == 2 and svg.count('class="unit below_95"') == 4
+    table = funnel.split('<table class="funnel-below', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<a href="/don-vi/([^"]+)">', table) == [U[18], U[11]]  # the least likely first
+    assert f'data-label="Giới hạn dưới 99,8 %">{web_percent(lower_998(70, 0.95))}</td>' in table
+    assert "Spiegelhalter" in funnel and "style=" not in funnel and "<script" not in funnel
+    assert 'id="pheu"' not in get(site, "/chi-so/QLVB_DEN_QUA_HAN_TON")  # a count signal has no funnel
+
+
+def web_percent(value: float) -> str:
+    return f"{100 * value:.1f} %".replace(".", ",")
+
+
+def brief_overview(site, code: str) -> dict[str, list[str]]:
+    """The brief's "Tổng quan": each label of column A with the column-B lines under it."""
+    served, session = site
+    answer = session.get(f"{served.base}/don-vi/{code}/bao-cao.xlsx", timeout=30)
+    ws = load_workbook(io.BytesIO(answer.content))["Tổng quan"]
+    found, label = {}, None
+    for r in range(1, ws.max_row + 1):
+        label = ws.cell(r, 1).value or label
+        if ws.cell(r, 2).value is not None and label:
+            found.setdefault(label, []).append(ws.cell(r, 2).value)
+    return found
+
+
+def test_the_brief_states_each_reason_with_its_numbers(site):
+    """U14: 0/8 incoming on time, tied lowest of the 2 departments, few; unchanged since 07/2025 (65.85, 2nd).
+    U7: 3/4 signed, below 95 % but not surely: the brief says so, with its standing among the 12 departments with
+    outgoing documents (U11 0.6 first, U5, U7, U17 0.75 tied 2nd)."""
+    u14 = brief_overview(site, U[14])
+    assert u14["Lý do chính"] == ["1. Tỷ lệ văn bản đến xử lý đúng hạn: 0/8 (0,0 %), ngưỡng 95 % — thấp nhất (đồng hạng) "
+                                  "trong 2 Sở, ban, ngành [ít trường hợp: 8 (dưới 10)]"]
+    assert u14["Diễn biến thứ hạng"] == ["So với cuối tháng 07/2025, điểm rủi ro không đổi (65,85), giữ hạng 2."]
+    assert brief_overview(site, U[7])["Lý do chính"] == [
+        "Không chỉ số nào chắc chắn dưới ngưỡng; dưới ngưỡng nhưng chưa đủ chắc chắn với số trường hợp hiện có "
+        "(không tính điểm):",
+        "– Tỷ lệ văn bản đi được ký số: 3/4 (75,0 %), ngưỡng 95 % — thấp thứ 2 (đồng hạng) trong 12 Sở, ban, ngành "
+        "[ít trường hợp: 4 (dưới 10)]"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from web.paging import Paging, link
+from reader.paging import Paging
+from web.paging import link
 
 
 @pytest.mark.parametrize("trang, total, shown, first, last, asked, past_end", [

@@ -821,7 +821,7 @@ def test_a_refresh_swapping_the_file_while_serving(published, users, tmp_path):
 
 
 def test_an_old_generation_stays_readable_until_its_reader_is_done(published, tmp_path):
-    from web.published import PublishedFile
+    from reader.file import PublishedFile
 
     live = tmp_path / "cchc.duckdb"
     first, second = variant(published, tmp_path, date(2025, 3, 10)), variant(published, tmp_path, date(2025, 4, 10))
@@ -847,7 +847,7 @@ def test_an_old_generation_stays_readable_until_its_reader_is_done(published, tm
 
 
 def test_the_apps_database_reaches_no_other_file(published, tmp_path):
-    from web.published import PublishedFile
+    from reader.file import PublishedFile
 
     files = PublishedFile(published)
     with files.cursor() as cur:

@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from reader.file import PublishedFile
 from web.format import FILTERS
 from web.pages import ROUTES
-from web.published import PublishedFile
 from web.sessions import LoginLimiter, Sessions
 from web.site import SECURITY_HEADERS, Web, secured, web_of
 from web.users import UsersFile

@@ -6,9 +6,9 @@ the pages and charts that import them from this module); the names of unit types
 
 from __future__ import annotations
 
-from brief.warehouse import KIND_VI
 from core.vietnamese import day, moment, month, number, percent
 from models.directory import UNIT_TYPE_VI
+from reader.model import KIND_VI
 
 __all__ = ["FILTERS", "day", "kind", "moment", "month", "number", "percent", "signal_value", "unit_type"]
 

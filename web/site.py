@@ -15,7 +15,8 @@ from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from web.published import NoPublishedFile, PublishedFile
+from reader.errors import NoPublishedFile
+from reader.file import PublishedFile
 from web.sessions import LoginLimiter, Session, Sessions, same_token
 from web.users import UsersFile
 

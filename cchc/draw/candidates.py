@@ -3,13 +3,14 @@
 A unit is a candidate when it is in force on `D` (`marts.publication.as_of`: `valid_from <= D`, `valid_to`
 null or `>= D`), of one of the asked types, and not inspected in the last K months (an inspection of
 `marts.inspections` with `D − K months < started_on <= D`) — unless `marts.reinspection_candidates` lists it
-(re-inspection is due), which brings it back. Its risk is `marts.inspection_priority.risk_score` (0 when the
-unit has no row there).
+(re-inspection is due), which brings it back (the one rule of who was just inspected: `reader.register`). Its
+risk is `marts.inspection_priority.risk_score` (0 when the unit has no row there): the evidence-weighted score
+(rule version 2) in a file with `marts.priority_signals`, the raw one (version 1) in a file published before it.
+Each candidate's reasons, with their numbers, come from `marts.priority_signals` (`reader.reasons`).
 """
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from brief.warehouse import BriefError, open_warehouse
+from cchc.draw.sampling import RULE_VERSION
+from reader.file import open_read_only
+from reader.reasons import explain, read_reasons
+from reader.register import recency
+from reader.sql import marts_tables
+
+OLD_SCORE_VERSION = 1  # the rule version of a file whose risk score is the raw one (no marts.priority_signals)
 
 
 class DrawError(ValueError):
@@ -62,6 +69,8 @@ class Pool:
     candidates: list[Candidate]
     excluded: list[Excluded]
     notes: list[str] = field(default_factory=list)
+    rule_version: int = RULE_VERSION  # which risk score the weights follow (cchc.draw.sampling.RISK_SCORES)
+    reasons: dict[str, list[str]] = field(default_factory=dict)  # unit → its top reasons, with their numbers
 
 
 def file_digest(path: Path) -> str:
@@ -74,28 +83,12 @@ def file_digest(path: Path) -> str:
 
 
 def open_published(path: Path) -> duckdb.DuckDBPyConnection:
-    """The published file, read-only (the brief's way of opening it), its refusals as the draw's."""
-    try:
-        return open_warehouse(path)
-    except BriefError as exc:
-        raise DrawError(str(exc)) from None
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` months earlier (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {name for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
-        "UNION SELECT view_name FROM duckdb_views() WHERE schema_name = 'marts'").fetchall()}
+    """The published file, read-only (the reader's refusals: no file yet, a file that does not open)."""
+    return open_read_only(path)
 
 
 def read_publication(con: duckdb.DuckDBPyConnection) -> Publication:
-    if "publication" not in _tables(con):
+    if "publication" not in marts_tables(con):
         raise DrawError("tệp dữ liệu không có marts.publication (không rõ ngày tính và loại dữ liệu) — "
                         "hãy chạy `cchc refresh` để xuất lại tệp")
     row = con.execute("SELECT as_of, data_kind, simulated FROM marts.publication LIMIT 1").fetchone()
@@ -110,7 +103,7 @@ def read_pool(con: duckdb.DuckDBPyConnection, unit_types: list[str], months: int
     if months < 0:
         raise DrawError(f"--recent-months phải là số nguyên không âm (đang là {months})")
     publication = read_publication(con)
-    day, tables, notes = publication.as_of, _tables(con), []
+    day, tables, notes = publication.as_of, marts_tables(con), []
     present = sorted(t for (t,) in con.execute("SELECT DISTINCT unit_type FROM marts.units "
                                                "WHERE unit_type IS NOT NULL").fetchall())
     unknown = [t for t in unit_types if t not in present]
@@ -118,38 +111,35 @@ def read_pool(con: duckdb.DuckDBPyConnection, unit_types: list[str], months: int
         raise DrawError(f"loại đơn vị không có trong danh mục: {', '.join(unknown)} "
                         f"(các loại có: {', '.join(present)})")
     types = sorted(set(unit_types)) or present
-    risk = {}
+    risk, top = {}, {}
     if "inspection_priority" in tables:
-        risk = dict(con.execute("SELECT unit_code, risk_score FROM marts.inspection_priority").fetchall())
+        for code, score, top_reasons in con.execute(
+                "SELECT unit_code, risk_score, top_reasons FROM marts.inspection_priority").fetchall():
+            risk[code], top[code] = score, list(top_reasons or [])
     else:
         notes.append("tệp không có marts.inspection_priority: mọi đơn vị có điểm rủi ro 0 (bốc đều)")
+    version = RULE_VERSION if "priority_signals" in tables else OLD_SCORE_VERSION
+    if version == OLD_SCORE_VERSION and risk:
+        notes.append("tệp được công bố trước khi điểm rủi ro xét đến số trường hợp (không có "
+                     "marts.priority_signals): trọng số theo điểm rủi ro cũ, quy tắc v1 — chạy `cchc refresh` để bốc "
+                     "theo điểm mới")
+    reasons = {code: [r.full_text for r in explain(found, top.get(code, [])).reasons]
+               for code, found in read_reasons(con).items()}
     units = con.execute(
         "SELECT unit_code, unit_name, unit_type FROM marts.units WHERE unit_type IN (SELECT unnest(?)) "
         "AND (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to >= ?) ORDER BY unit_code",
         [types, day, day]).fetchall()
-    since = months_before(day, months)
-    recent: dict[str, tuple[str, date]] = {}
-    if "inspections" in tables:
-        for code, inspection, started in con.execute(
-                "SELECT unit_code, inspection_id, started_on FROM marts.inspections "
-                "WHERE started_on > ? AND started_on <= ? ORDER BY started_on, inspection_id", [since, day]).fetchall():
-            recent[code] = (inspection, started)  # the latest one
-    else:
-        notes.append("CẢNH BÁO: tệp không có marts.inspections (sổ kiểm tra): không loại đơn vị nào "
-                     "vì mới được kiểm tra")
-    due: set[str] = set()
-    if "reinspection_candidates" in tables:
-        due = {code for (code,) in con.execute("SELECT unit_code FROM marts.reinspection_candidates").fetchall()}
-    else:
-        notes.append("tệp không có marts.reinspection_candidates: không đơn vị nào được bốc lại vì cần tái kiểm tra")
+    rule = recency(con, day, months)  # the one rule of who was just inspected (reader.register)
+    notes += rule.notes
     candidates, excluded = [], []
     for code, name, unit_type in units:
         score = float(risk.get(code) or 0.0)
-        if code not in recent:
+        if code not in rule.recent:
             candidates.append(Candidate(code, name, unit_type, score))
-        elif code in due:
+        elif not rule.left_out(code):
+            inspection, started = rule.recent[code]
             candidates.append(Candidate(code, name, unit_type, score, "cần tái kiểm tra "
-                                        f"(đã kiểm tra: cuộc {recent[code][0]}, bắt đầu {recent[code][1]:%d/%m/%Y})"))
+                                        f"(đã kiểm tra: cuộc {inspection}, bắt đầu {started:%d/%m/%Y})"))
         else:
-            excluded.append(Excluded(code, name, unit_type, *recent[code]))
-    return Pool(publication, since, candidates, excluded, notes)
+            excluded.append(Excluded(code, name, unit_type, *rule.recent[code]))
+    return Pool(publication, rule.since, candidates, excluded, notes, version, reasons)

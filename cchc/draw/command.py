@@ -23,8 +23,8 @@ from cchc.draw.candidates import (
 )
 from cchc.draw.sampling import (
     RULE,
-    RULE_VERSION,
     SamplingError,
+    check_rule,
     inclusion_probabilities,
     systematic_pps,
     weight,
@@ -102,7 +102,7 @@ def _draw(warehouse: Path, log: Path, args: argparse.Namespace) -> int:
         "simulated": pool.publication.simulated,
         "parameters": {"n": args.n, "unit_types": unit_types, "recent_months": args.recent_months,
                        "inspected_after": pool.since.isoformat(), "floor": args.floor, "seed": seed,
-                       "rule": RULE, "rule_version": RULE_VERSION},
+                       "rule": RULE, "rule_version": pool.rule_version},
         "notes": pool.notes,
         "candidates": [{"code": c.code, "name": c.name, "type": c.type, "risk_score": c.risk_score,
                         "weight": float(weight(args.floor, c.risk_score)), "probability": float(p),
@@ -111,7 +111,7 @@ def _draw(warehouse: Path, log: Path, args: argparse.Namespace) -> int:
         "excluded": [{"code": e.code, "name": e.name, "type": e.type, "reason": e.reason_vi,
                       "inspection_id": e.inspection_id, "started_on": e.started_on.isoformat()}
                      for e in pool.excluded],
-        "drawn": [{"code": c.code, "name": c.name} for c in drawn],
+        "drawn": [{"code": c.code, "name": c.name, "reasons": pool.reasons.get(c.code, [])} for c in drawn],
     }
     audit.append(log, entry)  # logged before anything is shown: no draw is seen that the log lacks
     _print_draw(entry)
@@ -129,9 +129,7 @@ def _replay(warehouse: Path, log: Path, draw_id: str) -> int:
     """The same list again, from the logged candidates and seed; from the file too when it is unchanged."""
     entry = audit.find_entry(log, draw_id)
     parameters = entry["parameters"]
-    if (parameters["rule"], parameters["rule_version"]) != (RULE, RULE_VERSION):
-        raise DrawError(f"lần bốc {draw_id} theo quy tắc {parameters['rule']} v{parameters['rule_version']}, "
-                        f"phiên bản này chỉ biết {RULE} v{RULE_VERSION}")
+    check_rule(parameters["rule"], parameters["rule_version"])  # each entry replays by the rule it was drawn by
     logged = entry["candidates"]
     pis = probabilities(logged, parameters["n"], parameters["floor"])
     if [float(p) for p in pis] != [c["probability"] for c in logged]:
@@ -147,7 +145,7 @@ def _replay(warehouse: Path, log: Path, draw_id: str) -> int:
         again = [pool.candidates[i].code for i in systematic_pps(
             probabilities(pool.candidates, parameters["n"], parameters["floor"]), parameters["seed"])]
         same_pool = [(c.code, c.risk_score) for c in pool.candidates] == [(c["code"], c["risk_score"]) for c in logged]
-        if not same_pool or again != codes:
+        if not same_pool or again != codes or pool.rule_version != parameters["rule_version"]:
             raise DrawError(f"tính lại từ tệp {warehouse} (giống hệt lúc bốc) cho kết quả khác nhật ký")
         print(f"Tệp dữ liệu {warehouse} giống hệt lúc bốc (sha256 {digest[:16]}…): tính lại từ tệp được đúng "
               f"{number(len(pool.candidates))} ứng viên, cùng xác suất, và đúng danh sách trên.")
@@ -202,7 +200,8 @@ def _print_draw(entry: dict, replay: bool = False) -> None:
           f"{date.fromisoformat(p['inspected_after']):%d/%m/%Y}"
           + (f"; {number(readmitted)} đơn vị cần tái kiểm tra vẫn được bốc" if readmitted else "") + ".")
     # the seed is written as typed (no thousands dots): the operator may pass it back with --seed
-    print(f"Quy tắc {p['rule']} v{p['rule_version']}: trọng số = {number(p['floor'], None)} + điểm rủi ro; xác suất "
+    score = "điểm rủi ro có xét số trường hợp" if p["rule_version"] >= 2 else "điểm rủi ro theo tỷ lệ thô"
+    print(f"Quy tắc {p['rule']} v{p['rule_version']}: trọng số = {number(p['floor'], None)} + {score}; xác suất "
           f"= {number(p['n'])} × trọng số / tổng trọng số (tối đa 1); bốc hệ thống, hạt giống {p['seed']}.")
     by_code = {c["code"]: c for c in entry["candidates"]}
     print(f"\nCác đơn vị được bốc ({number(len(entry['drawn']))}) — GIỮ KÍN đến khi kiểm tra:")
@@ -212,3 +211,5 @@ def _print_draw(entry: dict, replay: bool = False) -> None:
         print(f"  {i:>2}. {d['code']:<{width}}  {d['name']}  ({UNIT_TYPE_VI.get(c['type'], c['type'])})  "
               f"rủi ro {number(c['risk_score'], 2)}  xác suất {percent(c['probability'])}"
               + ("  [tái kiểm tra]" if c["readmitted"] else ""))
+        for reason in d.get("reasons", []):  # logged since rule version 2
+            print(f"        lý do: {reason}")

@@ -1,6 +1,8 @@
 """The draw's arithmetic, pure: weights, inclusion probabilities, systematic PPS sampling.
 
-Rule `pps-systematic` version 1 (docs/draw.md, docs/boc-tham-dot-xuat.md):
+Rule `pps-systematic` (docs/draw.md, docs/boc-tham-dot-xuat.md), versions 1 and 2, which differ only in the risk
+score they weigh (`RISK_SCORES`): version 2 weighs the evidence-weighted score of the spec since issue 20, version 1
+the raw one that files published before it hold. Every logged draw replays with its own version.
 
 - weight `w_i = floor + risk_score_i` (floor > 0, so no unit's chance is ever zero);
 - inclusion probability `π_i = n·w_i / Σw`; a unit whose π reaches 1 is drawn for certain (π = 1) and the
@@ -25,7 +27,14 @@ from fractions import Fraction
 from itertools import accumulate
 
 RULE = "pps-systematic"
-RULE_VERSION = 1
+RULE_VERSION = 2
+RISK_SCORES = {
+    1: "marts.inspection_priority.risk_score: 100 × the mean raw shortfall of the unit's pooled ratio signals "
+       "(files published before marts.priority_signals existed)",
+    2: "marts.inspection_priority.risk_score: 100 × the mean evidence-weighted shortfall (the pooled rate's 95 % "
+       "Wilson upper bound against the threshold), what marts.priority_signals itemises",
+}
+"""What `risk_score` means under each version of the rule; the weights are `floor + risk_score` in both."""
 
 
 class SamplingError(ValueError):
@@ -44,6 +53,13 @@ def weight(floor: float, risk_score: float) -> Fraction:
     if exact(risk_score) < 0:
         raise SamplingError(f"điểm rủi ro âm ({risk_score}): tệp dữ liệu không đúng quy ước")
     return exact(floor) + exact(risk_score)
+
+
+def check_rule(rule: str, version: int) -> None:
+    """A logged draw's rule must be one this code knows, so that it replays by that rule."""
+    if rule != RULE or version not in RISK_SCORES:
+        raise SamplingError(f"quy tắc {rule} v{version} không có trong phiên bản này (chỉ có {RULE} "
+                            f"v{', v'.join(str(v) for v in RISK_SCORES)})")
 
 
 def inclusion_probabilities(weights: Sequence[Fraction], n: int) -> list[Fraction]:

@@ -7,8 +7,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from web.published import NoPublishedFile, PublishedFile
-from web.queries import Publication, publication
+from reader.errors import NoPublishedFile
+from reader.file import PublishedFile
+from reader.model import Publication
+from reader.pages.login import read_login
 from web.sessions import new_token, same_token
 from web.site import LOGIN_COOKIE, SESSION_COOKIE, client_key, page, read_form, safe_next, secured, web_of
 
@@ -17,7 +19,7 @@ def _publication(published: PublishedFile) -> Publication | None:
     """What the file is, for the DỮ LIỆU MÔ PHỎNG banner above the form (None before the first refresh)."""
     try:
         with published.cursor() as cur:
-            return publication(cur)
+            return read_login(cur)
     except NoPublishedFile:
         return None
 

@@ -7,19 +7,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from web.published import PublishedFile
-from web.queries import headline, publication, rows, source_health
+from reader.file import PublishedFile
+from reader.pages.overview import read_overview
 from web.site import page, web_of
 
 
 def read(published: PublishedFile) -> dict:
     with published.cursor() as cur:
-        pub = publication(cur)
-        sources = source_health(cur)
-        return {"pub": pub, "sources": sources, "counts": headline(cur, pub.as_of),
-                "top": rows(cur, "SELECT rank, unit_code, unit_name, unit_type, risk_score FROM "
-                                 "marts.inspection_priority ORDER BY rank LIMIT 5"),
-                "troubled": [s for s in sources if s["state"] in ("stale", "failed", "never")]}
+        return read_overview(cur)
 
 
 @page

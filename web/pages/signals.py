@@ -9,19 +9,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from models.signals import HEAD_RECEPTION_DAYS, days_required_vi
-from web.charts import histogram, threshold_text
-from web.pages.unit import parse_month
-from web.paging import Paging, link
-from web.published import PublishedFile
-from web.queries import (
-    publication,
-    signal_buckets,
-    signal_catalog,
-    signal_months,
-    signal_short_page,
-    signal_spread,
-    signals_overview,
-)
+from reader.file import PublishedFile
+from reader.pages.signals import read_signal, read_signal_list
+from web.charts import funnel_chart, histogram, threshold_text
+from web.paging import link
+from web.params import parse_month
 from web.site import page, web_of
 
 DAYS_REQUIRED_VI = days_required_vi(HEAD_RECEPTION_DAYS)  # the days signal's threshold, as declared
@@ -29,40 +21,27 @@ DAYS_REQUIRED_VI = days_required_vi(HEAD_RECEPTION_DAYS)  # the days signal's th
 
 def read_list(published: PublishedFile) -> dict:
     with published.cursor() as cur:
-        catalog = signal_catalog(cur)
-        return {"pub": publication(cur), "signals": list(catalog.values()), "overview": signals_overview(cur),
-                "threshold_text": threshold_text, "days_required": DAYS_REQUIRED_VI}
-
-
-def default_month(months: list, as_of) -> object:
-    """The latest month that has ended by the as-of date and has data (the current month is still filling up),
-    else the latest month with data; None without data."""
-    ended = [m for m in months if as_of is None or m < as_of.replace(day=1)]
-    return ended[0] if ended else (months[0] if months else None)
+        return read_signal_list(cur) | {"threshold_text": threshold_text, "days_required": DAYS_REQUIRED_VI}
 
 
 def read_one(published: PublishedFile, code: str, query) -> dict:
     with published.cursor() as cur:
-        pub = publication(cur)
-        catalog = signal_catalog(cur)
-        signal = catalog.get(code)
-        if signal is None:
-            return {"pub": pub, "missing": code}
-        months = signal_months(cur, code)
-        month = parse_month(query.get("thang"))
-        month = month if month in months else default_month(months, pub.as_of)
-        context = {"pub": pub, "signal": signal, "months": months, "month": month,
-                   "threshold": threshold_text(signal["kind"], signal["threshold"])
-                   if signal["threshold"] is not None else DAYS_REQUIRED_VI,
-                   "params": {"thang": f"{month:%Y-%m}" if month else ""}, "link": link}
-        if month is None:
-            return context | {"spread": None, "short": [], "paging": Paging.fit(None, 0)}
-        spread = signal_spread(cur, code, month)
-        buckets = signal_buckets(cur, code, month, signal["kind"])
-        paging, short = signal_short_page(cur, code, month, signal["kind"], query.get("trang"))
-        return context | {"spread": spread, "buckets": buckets, "paging": paging, "short": short,
-                          "svg": histogram(f"{signal['name_vi']} — tháng {month:%m/%Y}",
-                                           [(b["label"], b["n"], b["met"]) for b in buckets])}
+        found = read_signal(cur, code, parse_month(query.get("thang")), query.get("trang"))
+    signal, month = found["signal"], found.get("month")
+    if signal is None:
+        return {"pub": found["pub"], "missing": code}
+    context = found | {"threshold": threshold_text(signal["kind"], signal["threshold"])
+                       if signal["threshold"] is not None else DAYS_REQUIRED_VI,
+                       "params": {"thang": f"{month:%Y-%m}" if month else ""}, "link": link}
+    funnel = found["funnel"]
+    if funnel is not None:
+        context |= {"funnel_svg": funnel_chart(f"{signal['name_vi']}: tỷ lệ của từng đơn vị theo số trường hợp, "
+                                               f"12 tháng {funnel['first']:%m/%Y}–{funnel['last']:%m/%Y}",
+                                               funnel["points"], funnel["threshold"])}
+    if month is None:
+        return context
+    return context | {"svg": histogram(f"{signal['name_vi']} — tháng {month:%m/%Y}",
+                                       [(b["label"], b["n"], b["met"]) for b in found["buckets"]])}
 
 
 @page

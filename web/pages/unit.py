@@ -5,8 +5,7 @@ full list is in the brief)."""
 
 from __future__ import annotations
 
-import os
-import re
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -17,37 +16,18 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from brief.command import brief_filename, write_brief
-from brief.remediation import read_cycle
-from brief.warehouse import Unit, report_window
-from web.charts import Point, line_chart, threshold_text
+from brief import write_brief
+from reader.file import PublishedFile
+from reader.pages.unit import brief_subject, listed_findings, printed_findings, read_unit
+from web.charts import Point, history_chart, line_chart, threshold_text
 from web.paging import link
-from web.published import PublishedFile
-from web.queries import (
-    findings_examples,
-    findings_page,
-    findings_summary,
-    publication,
-    signal_catalog,
-    unit_monthly,
-    unit_profile,
-)
+from web.params import parse_month
 from web.site import page, secured, web_of
 
-TREND_MONTHS = 12
 BRIEF_MAX_FINDINGS = 10_000
 """The downloaded brief lists at most this many findings (the newest; its counts are of all): openpyxl writes
 about 10,000 rows a second, and a department's year can hold 270,000. `cchc brief` lists them all."""
-MONTH = re.compile(r"(\d{4})-(\d{2})")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def parse_month(text: str | None) -> date | None:
-    """`thang` as yyyy-mm → the month's first day; anything else is no filter."""
-    found = MONTH.fullmatch((text or "").strip())
-    if not found or not 1 <= int(found[2]) <= 12:
-        return None
-    return date(int(found[1]), int(found[2]), 1)
 
 
 def validity(profile: dict, as_of: date | None) -> tuple[str, bool]:
@@ -80,55 +60,31 @@ def trends(catalog: dict[str, dict], monthly: list[dict], months: list[date]) ->
     return out
 
 
-def in_catalog_order(codes, catalog: dict[str, dict]) -> list[str]:
-    """Signal codes in the catalog's order (codes the catalog lacks last, by code)."""
-    order = {code: i for i, code in enumerate(catalog)}
-    return sorted(set(codes), key=lambda c: (order.get(c, len(order)), c))
-
-
 def read(published: PublishedFile, code: str, query, printing: bool = False) -> dict:
     with published.cursor() as cur:
-        pub = publication(cur)
-        profile = unit_profile(cur, code)
+        found = read_unit(cur, code)
+        profile = found["unit"]
         if profile is None:
-            return {"pub": pub, "missing": code}
-        catalog = signal_catalog(cur)
-        window = report_window(cur, pub.as_of or date.today(), TREND_MONTHS)
-        monthly = unit_monthly(cur, code, window.first, window.last)
-        summary = findings_summary(cur, code)
-        text, in_force = validity(profile, pub.as_of)
-        context = {"pub": pub, "unit": profile, "validity": text, "in_force": in_force, "catalog": catalog,
-                   "window": window, "charts": trends(catalog, monthly, window.months), "printing": printing,
-                   "findings_total_all": sum(r["n"] for r in summary), "link": link, "cycle": read_cycle(cur, code)}
+            return {"pub": found["pub"], "missing": code}
+        catalog, summary, window = found["catalog"], found["summary"], found["window"]
         if printing:
-            return context | printed_findings(cur, code, catalog, summary, window)
-        return context | listed_findings(cur, code, catalog, summary, query)
-
-
-def listed_findings(cur, code: str, catalog: dict[str, dict], summary: list[dict], query) -> dict:
-    """The unit page's findings: a page of them, filtered by signal (`chi_so`) and month (`thang`)."""
-    signal = query.get("chi_so") or None
-    signal = signal if signal in catalog else None
-    month = parse_month(query.get("thang"))
-    paging, findings = findings_page(cur, code, signal, month, query.get("trang"))
-    return {"summary_signals": in_catalog_order((r["signal_code"] for r in summary), catalog),
-            "summary_months": sorted({r["period"] for r in summary}, reverse=True),
-            "findings_by_signal": {c: sum(r["n"] for r in summary if r["signal_code"] == c)
-                                   for c in {r["signal_code"] for r in summary}},
-            "findings": findings, "paging": paging, "chi_so": signal, "thang": month,
-            "params": {"chi_so": signal or "", "thang": f"{month:%Y-%m}" if month else ""}}
-
-
-def printed_findings(cur, code: str, catalog: dict[str, dict], summary: list[dict], window) -> dict:
-    """The print view's findings: the window's counted by signal and month, and the newest of each signal."""
-    counts = {(r["signal_code"], r["period"]): r["n"] for r in summary if window.first <= r["period"] <= window.last}
-    signals = in_catalog_order((s for s, _ in counts), catalog)
-    by_signal = [{"code": s, "months": [counts.get((s, m), 0) for m in window.months],
-                  "total": sum(n for (c, _), n in counts.items() if c == s)} for s in signals]
-    return {"by_signal": by_signal, "month_totals": [sum(counts.get((s, m), 0) for s in signals)
-                                                     for m in window.months],
-            "window_total": sum(counts.values()), "brief_max_findings": BRIEF_MAX_FINDINGS,
-            "examples": findings_examples(cur, code, window.first, window.last)}
+            findings = printed_findings(cur, code, catalog, summary, window) | \
+                {"brief_max_findings": BRIEF_MAX_FINDINGS}
+        else:
+            signal = query.get("chi_so") or None
+            signal = signal if signal in catalog else None
+            month = parse_month(query.get("thang"))
+            findings = listed_findings(cur, code, catalog, summary, signal, month, query.get("trang")) | {
+                "chi_so": signal, "thang": month,
+                "params": {"chi_so": signal or "", "thang": f"{month:%Y-%m}" if month else ""}}
+    text, in_force = validity(profile, found["pub"].as_of)
+    history = history_chart(f"Điểm rủi ro và thứ hạng của {profile['unit_name']} tại cuối mỗi tháng",
+                            found["history_months"], found["standings"], found["pub"].as_of) \
+        if found["standings"] else None
+    return found | findings | {
+        "validity": text, "in_force": in_force, "charts": trends(catalog, found["monthly"], window.months),
+        "history_svg": history, "printing": printing, "findings_total_all": sum(r["n"] for r in summary),
+        "link": link}
 
 
 async def _render(request: Request, printing: bool) -> Response:
@@ -150,24 +106,19 @@ async def unit_print(request: Request) -> Response:
     return await _render(request, printing=True)
 
 
-def write(published: PublishedFile, code: str) -> tuple[Path, str] | dict:
-    """The unit's brief in a temporary file (the caller streams and deletes it), and its download name."""
+def write(published: PublishedFile, code: str) -> Path | dict:
+    """The unit's brief in a temporary folder of its own (the caller streams and removes it), named as
+    `cchc brief` names it."""
     with published.cursor() as cur:
-        pub = publication(cur)
-        profile = unit_profile(cur, code)
-        if profile is None:
-            return {"pub": pub, "missing": code}
-        unit = Unit(profile["unit_code"], profile["unit_name"], profile["unit_type"], profile["parent_unit_code"],
-                    profile["parent_name"], profile["valid_from"], profile["valid_to"])
-        window = report_window(cur, pub.as_of or date.today(), TREND_MONTHS)
-        fd, name = tempfile.mkstemp(prefix="cchc-brief-", suffix=".xlsx")
-        os.close(fd)
+        subject = brief_subject(cur, code)
+        if subject["unit"] is None:
+            return {"pub": subject["pub"], "missing": code}
+        folder = Path(tempfile.mkdtemp(prefix="cchc-brief-"))
         try:
-            write_brief(cur, unit, window, Path(name), max_findings=BRIEF_MAX_FINDINGS)
+            return write_brief(cur, subject["unit"], subject["window"], folder, max_findings=BRIEF_MAX_FINDINGS)
         except BaseException:
-            os.unlink(name)
+            shutil.rmtree(folder, ignore_errors=True)
             raise
-        return Path(name), brief_filename(unit.code, window.as_of)
 
 
 @page
@@ -176,9 +127,8 @@ async def unit_brief(request: Request) -> Response:
     result = await run_in_threadpool(write, web.published, request.path_params["code"])
     if isinstance(result, dict):
         return web.render(request, "unit_missing.html", status=404, **result)
-    path, filename = result
-    return secured(FileResponse(path, media_type=XLSX, filename=filename,
-                                background=BackgroundTask(os.unlink, path)))
+    return secured(FileResponse(result, media_type=XLSX, filename=result.name,
+                                background=BackgroundTask(shutil.rmtree, result.parent, ignore_errors=True)))
 
 
 ROUTES = [

@@ -1,4 +1,5 @@
-"""The published DuckDB file as the web app reads it: read-only, and always the newest one.
+"""Opening the published DuckDB file, read-only: once for a command (`open_read_only`), or, for the web app,
+always its newest generation (`PublishedFile`).
 
 A refresh replaces the file by renaming a new one over it. Each request asks for a cursor; when the
 path now names another file (inode, size or modification time changed), the next request opens the
@@ -23,11 +24,20 @@ from pathlib import Path
 
 import duckdb
 
+from reader.errors import NoPublishedFile, ReadError
+
 ALIAS = "published"
 
 
-class NoPublishedFile(Exception):
-    """There is no published file yet (no refresh has run with this CCHC_WAREHOUSE)."""
+def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """The published file, read-only, for one command (brief, draw, inspections template); a missing file is the
+    operator's cue to run a refresh."""
+    if not path.is_file():
+        raise NoPublishedFile(f"chưa có tệp dữ liệu {path} — hãy chạy `cchc refresh` trước (run `cchc refresh` first)")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise ReadError(f"không mở được tệp dữ liệu {path}: {str(exc).splitlines()[0]}") from None
 
 
 @dataclass(eq=False)

@@ -13,7 +13,8 @@ from functools import cache
 
 import duckdb
 
-from brief.warehouse import Pooled, Signal, Window, fetch_one, has_table
+from reader.model import Pooled, Signal, Window
+from reader.sql import fetch_one, has_table
 from storage.sqlmodels import discover
 
 MART = "unit_signals_pooled"
