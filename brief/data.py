@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from core.timezone import ICT
+from core import clock
 from reader.catalog import read_signals
 from reader.history import history_months, movement, read_contributions, read_standings
 from reader.model import MonthlyRow, Pooled, Priority, Signal, Unit, Window
@@ -35,7 +35,7 @@ class BriefData:
     cycle: Cycle | None = None  # the unit's inspections and remediation; None: the file has no register
     evidence_counts: dict[str, int] = field(default_factory=dict)  # findings per signal in the window, all of them
     findings_total: int = 0  # how many findings the window holds (`findings` may list only the newest)
-    generated_at: datetime = field(default_factory=lambda: datetime.now(ICT).replace(tzinfo=None, microsecond=0))
+    generated_at: datetime = field(default_factory=lambda: clock.now_local().replace(tzinfo=None, microsecond=0))
     reasons: list[Reason] = field(default_factory=list)  # every ratio signal its score counts (priority_signals)
     movement: str | None = None  # how its score and rank moved since the previous month-end, and why
 

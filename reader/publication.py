@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from core.timezone import ICT
+from core import clock
 from reader.model import Publication
 from reader.sql import columns_of, fetch_one, has_table, one, rows
 
@@ -43,7 +43,7 @@ def read_last_sync(con: duckdb.DuckDBPyConnection) -> datetime | None:
 def source_health(cur: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[dict]:
     """Each source with its state: `ok`, `stale` (no success for 36 h), `failed` (the last attempt failed)
     or `never` (never synced)."""
-    now = now or datetime.now(ICT).replace(tzinfo=None)
+    now = now or clock.now_local().replace(tzinfo=None)
     out = []
     for row in rows(cur, "SELECT * FROM marts.source_health ORDER BY sort_order, system"):
         if row.get("last_error"):

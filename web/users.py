@@ -12,14 +12,13 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from core import clock
 from core.errors import PipelineError, writing_in
-from core.timezone import ICT
 
 ROLES = {
     "thanh-tra": "Thanh tra viên",  # reads every page
@@ -103,7 +102,7 @@ class UsersFile:
             raise UsersError(f"the password is shorter than {MIN_PASSWORD} characters", "choose a longer one")
         users = self._read()
         users[login] = {"role": role, "hash": _HASHER.hash(password),
-                        "changed_at": datetime.now(ICT).replace(microsecond=0).isoformat()}
+                        "changed_at": clock.now_local().replace(microsecond=0).isoformat()}
         self._write(users)
         return User(login, role)
 

@@ -29,9 +29,9 @@ from cchc.draw.sampling import (
     systematic_pps,
     weight,
 )
+from core import clock
 from core.errors import ConfigError
 from core.settings import Settings
-from core.timezone import ICT
 from core.vietnamese import number, percent
 from models.directory import UNIT_TYPE_VI
 
@@ -90,7 +90,7 @@ def _draw(warehouse: Path, log: Path, args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else secrets.randbelow(10**12)
     pis = probabilities(pool.candidates, args.n, args.floor)
     drawn = [pool.candidates[i] for i in systematic_pps(pis, seed)]
-    drawn_at = datetime.now(ICT).replace(microsecond=0)
+    drawn_at = clock.now_local().replace(microsecond=0)
     entry = {
         "id": audit.new_id(log, drawn_at),
         "drawn_at": drawn_at.isoformat(),

@@ -9,6 +9,7 @@ from datetime import date
 
 import duckdb
 
+from core import clock
 from reader.catalog import signal_catalog
 from reader.history import history_months, movement, read_contributions, read_standings
 from reader.model import Unit
@@ -106,7 +107,7 @@ def read_unit(cur: duckdb.DuckDBPyConnection, code: str) -> dict:
     profile = unit_profile(cur, code)
     if profile is None:
         return {"pub": pub, "unit": None}
-    window = report_window(cur, pub.as_of or date.today(), TREND_MONTHS)
+    window = report_window(cur, pub.as_of or clock.today(), TREND_MONTHS)
     catalog = signal_catalog(cur)
     return {"pub": pub, "unit": profile, "catalog": catalog, "window": window,
             "monthly": unit_monthly(cur, code, window.first, window.last), "summary": findings_summary(cur, code),
@@ -145,4 +146,4 @@ def brief_subject(cur: duckdb.DuckDBPyConnection, code: str) -> dict:
         return {"pub": pub, "unit": None, "window": None}
     unit = Unit(profile["unit_code"], profile["unit_name"], profile["unit_type"], profile["parent_unit_code"],
                 profile["parent_name"], profile["valid_from"], profile["valid_to"])
-    return {"pub": pub, "unit": unit, "window": report_window(cur, pub.as_of or date.today(), TREND_MONTHS)}
+    return {"pub": pub, "unit": unit, "window": report_window(cur, pub.as_of or clock.today(), TREND_MONTHS)}
