@@ -41,7 +41,7 @@ def city(tmp_path_factory):
 
 
 def refresh(city, interrupt_at: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_")}  # DAGSTER_HOME: the test's
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCHC_") or k == "CCHC_CLOCK"}  # DAGSTER_HOME too
     env.update(city.env)
     if interrupt_at:
         env[INTERRUPT_VARIABLE] = interrupt_at
