@@ -22,8 +22,7 @@ def _rows(path, sql):
         return con.sql(sql).fetchall()
 
 
-def test_the_register_job_publishes_a_new_inspection_and_leaves_every_other_mart_as_it_was(tmp_path, clock,
-                                                                                            monkeypatch):
+def test_the_register_job_publishes_a_new_inspection_and_leaves_every_other_mart_as_it_was(tmp_path, clock):
     with refreshed_city(tmp_path, days=20, scale=0.005) as (city, code, output, published):
         assert code == 0, output
         as_of = _rows(published, "SELECT as_of FROM marts.publication")[0][0]
@@ -34,9 +33,7 @@ def test_the_register_job_publishes_a_new_inspection_and_leaves_every_other_mart
         workbook(city.register_dir / "so-moi.xlsx",
                  {CuocKiemTra: [["KT-MOI-1", code_of, None, "Đột xuất", start, None, None, None, None]]})
         clock.advance(DAY)  # the secretary uploads the next day: the file's as-of date stays its own
-        for name, value in city.env.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.chdir(city.workdir)
+        # (refreshed_city set the city's variables and folder for the block)
         result = defs.resolve_job_def("register").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
                                                                      raise_on_error=False)
         assert result.success

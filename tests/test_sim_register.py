@@ -217,10 +217,11 @@ def test_the_demo_hands_the_pipeline_its_register():
     import os
 
     from cchc.demo import simulated_city
+    from conftest import current_clock
     from core.settings import Settings
-    from simulator.world import yesterday_local
 
-    settings = dataclasses.replace(Settings.from_env(env={}), sync_start=yesterday_local() - timedelta(days=2))
+    # the demo's city ends the day before the platform's today, which is the suite's clock's
+    settings = dataclasses.replace(Settings.from_env(env={}), sync_start=current_clock().today() - timedelta(days=3))
     with simulated_city(settings) as city:
         folder = city.env["CCHC_INSPECTIONS_DIR"]
         assert os.path.isdir(folder) and os.path.basename(folder) == "so-theo-doi"
